@@ -1,0 +1,16 @@
+using MailCluster.Cluster.Inbound;
+
+namespace MailCluster.Cluster.Hosting;
+
+public sealed record TlsSettings(string CertificatePath, string CertificatePassword, bool GenerateDevelopmentCertificate);
+
+public sealed record StorageSettings(string Provider, string SqlitePath, TimeSpan BusyTimeout, TimeSpan WriteTimeout);
+
+/// <summary>Everything a node reads from mailcluster.*, validated. Build with <see cref="NodeSettingsLoader"/>.</summary>
+public sealed record NodeSettings(
+    string HostName,
+    string DataDir,
+    IReadOnlyList<string> LocalDomains,
+    IReadOnlyList<ListenerSettings> Listeners,
+    TlsSettings Tls,
+    StorageSettings Storage);

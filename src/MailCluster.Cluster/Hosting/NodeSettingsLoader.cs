@@ -1,0 +1,101 @@
+using System.Net;
+using Akka.Configuration;
+using MailCluster.Cluster.Inbound;
+using MailCluster.Smtp.Protocol;
+using MailCluster.Smtp.Session;
+
+namespace MailCluster.Cluster.Hosting;
+
+/// <summary>Reads and validates mailcluster.* from a layered config. Collects every problem before failing.</summary>
+public static class NodeSettingsLoader
+{
+    public static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) TryLoad(Config config, Config? userLayer = null)
+    {
+        var problems = new List<ConfigProblem>();
+        if (userLayer is not null) problems.AddRange(UnknownKeys.Find(userLayer, MailClusterConfig.Reference));
+        var root = new ConfigReader(config, "mailcluster", problems);
+
+        var hostName = root.String("hostname");
+        if (hostName.Length == 0) hostName = Dns.GetHostName();
+        else if (!MailPathParser.TryNormalizeDomain(hostName, out _)) root.Error("hostname", $"'{hostName}' is not a valid host name");
+
+        var dataDir = root.String("data-dir", "./data");
+        if (dataDir.Length == 0) root.Error("data-dir", "must not be empty");
+
+        var localDomains = ReadDomains(root);
+        var tls = new TlsSettings(root.String("smtp.tls.certificate-path"), root.String("smtp.tls.certificate-password"),
+            root.Bool("smtp.tls.generate-development-certificate", true));
+        if (tls.CertificatePath.Length > 0 && !File.Exists(tls.CertificatePath))
+            root.Error("smtp.tls.certificate-path", $"file '{tls.CertificatePath}' does not exist");
+
+        var listeners = ReadListeners(config, root, hostName);
+        var storage = ReadStorage(root, dataDir);
+
+        var errors = problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
+        return errors.Count > 0
+            ? (null, problems)
+            : (new NodeSettings(hostName, dataDir, localDomains, listeners, tls, storage), problems);
+    }
+
+    public static NodeSettings Load(Config config, Config? userLayer = null)
+    {
+        var (settings, problems) = TryLoad(config, userLayer);
+        return settings ?? throw new ConfigValidationException(problems);
+    }
+
+    private static IReadOnlyList<string> ReadDomains(ConfigReader root)
+    {
+        var domains = new List<string>();
+        foreach (var raw in root.StringList("local-domains"))
+        {
+            if (MailPathParser.TryNormalizeDomain(raw, out var domain)) domains.Add(domain);
+            else root.Error("local-domains", $"'{raw}' is not a valid domain");
+        }
+        return domains;
+    }
+
+    private static List<ListenerSettings> ReadListeners(Config config, ConfigReader root, string hostName)
+    {
+        var listeners = new List<ListenerSettings>();
+        var names = config.HasPath("mailcluster.smtp.listeners")
+            ? config.GetConfig("mailcluster.smtp.listeners").Root.GetObject().Items.Keys.ToList()
+            : [];
+        if (names.Count == 0) root.Error("smtp.listeners", "at least one listener is required");
+        foreach (var name in names)
+        {
+            var l = root.Sub($"smtp.listeners.{name}");
+            var endpoint = l.Endpoint("endpoint");
+            // A listener's own limits/timeouts win; anything it does not set comes from smtp.limits / smtp.timeouts.
+            string Pick(string key) => l.Has(key) ? $"smtp.listeners.{name}.{key}" : $"smtp.{key}";
+            var limits = new SessionLimits(
+                hostName,
+                root.PositiveByteSize(Pick("limits.max-message-size"), 10 * 1024 * 1024),
+                root.PositiveInt(Pick("limits.max-recipients"), 100),
+                TlsAvailable: false,
+                root.PositiveInt(Pick("limits.soft-error-limit"), 3),
+                root.PositiveInt(Pick("limits.hard-error-limit"), 20),
+                root.NonNegativeDuration(Pick("limits.error-delay"), TimeSpan.FromSeconds(1)));
+            if (limits.HardErrorLimit <= limits.SoftErrorLimit)
+                root.Error(Pick("limits.hard-error-limit"), "must be greater than soft-error-limit");
+            var timeouts = new SmtpTimeouts(
+                root.PositiveDuration(Pick("timeouts.command"), TimeSpan.FromMinutes(5)),
+                root.PositiveDuration(Pick("timeouts.data"), TimeSpan.FromMinutes(3)),
+                root.PositiveDuration(Pick("timeouts.tls-handshake"), TimeSpan.FromSeconds(30)));
+            var maxConnections = root.PositiveInt(Pick("limits.max-connections"), 2000);
+            if (endpoint is not null)
+                listeners.Add(new ListenerSettings(name, endpoint, l.Bool("starttls", true), maxConnections, limits, timeouts));
+        }
+        return listeners;
+    }
+
+    private static StorageSettings ReadStorage(ConfigReader root, string dataDir)
+    {
+        var provider = root.String("storage.provider", "sqlite");
+        if (provider != "sqlite") root.Error("storage.provider", $"'{provider}' is not supported on a single node; use sqlite");
+        var path = root.String("storage.sqlite.path");
+        if (path.Length == 0) path = Path.Combine(dataDir, "mailcluster.db");
+        return new StorageSettings(provider, path,
+            root.PositiveDuration("storage.sqlite.busy-timeout", TimeSpan.FromSeconds(5)),
+            root.PositiveDuration("storage.write-timeout", TimeSpan.FromSeconds(30)));
+    }
+}

@@ -1,0 +1,53 @@
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+
+namespace MailCluster.Cluster.Hosting;
+
+/// <summary>
+/// Flags keys under mailcluster.* that the reference config does not know: almost always a typo that would
+/// otherwise be silently ignored. Listener names are free, so listeners.NAME.x is checked against listeners.mx.x.
+/// </summary>
+public static class UnknownKeys
+{
+    private const string ListenerPrefix = "mailcluster.smtp.listeners.";
+
+    public static IEnumerable<ConfigProblem> Find(Config userLayer, Config reference)
+    {
+        var known = Flatten(reference.Root, "").ToHashSet();
+        foreach (var path in Flatten(userLayer.Root, "").Where(p => p.StartsWith("mailcluster.", StringComparison.Ordinal)))
+        {
+            var canonical = CanonicalListenerPath(path);
+            if (known.Contains(canonical)) continue;
+            if (canonical.StartsWith(ListenerPrefix, StringComparison.Ordinal) && IsListenerOverride(canonical, known)) continue;
+            yield return new ConfigProblem(ProblemSeverity.Error, path, "unknown key (typo?); see reference.conf for the keys MailCluster reads");
+        }
+    }
+
+    private static string CanonicalListenerPath(string path)
+    {
+        if (!path.StartsWith(ListenerPrefix, StringComparison.Ordinal)) return path;
+        var rest = path[ListenerPrefix.Length..];
+        var dot = rest.IndexOf('.');
+        return dot < 0 ? path : ListenerPrefix + "mx" + rest[dot..];
+    }
+
+    /// <summary>A listener may override any key of smtp.limits and smtp.timeouts.</summary>
+    private static bool IsListenerOverride(string canonical, HashSet<string> known)
+    {
+        var key = canonical[(ListenerPrefix.Length + "mx.".Length)..];
+        return known.Contains("mailcluster.smtp." + key) && (key.StartsWith("limits.") || key.StartsWith("timeouts."));
+    }
+
+    private static IEnumerable<string> Flatten(HoconValue? value, string prefix)
+    {
+        if (value is null) yield break;
+        if (!value.IsObject())
+        {
+            if (prefix.Length > 0) yield return prefix;
+            yield break;
+        }
+        foreach (var (key, child) in value.GetObject().Items)
+            foreach (var path in Flatten(child, prefix.Length == 0 ? key : $"{prefix}.{key}"))
+                yield return path;
+    }
+}

@@ -1,0 +1,15 @@
+namespace MailCluster.Core.Spool;
+
+/// <summary>
+/// The durable store for accepted messages. <see cref="StoreAsync"/> completes only once the message and all of
+/// its recipients are on stable storage; it throws <see cref="SpoolUnavailableException"/> otherwise, and the
+/// SMTP session answers 451 4.3.0. Each recipient row is the hook for the per-next-hop delivery queues.
+/// </summary>
+public interface IMessageSpool : IAsyncDisposable
+{
+    Task StoreAsync(SpooledMessage message, CancellationToken cancellationToken = default);
+    Task<SpooledMessage?> LoadAsync(string queueId, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<string>> ListQueueIdsAsync(CancellationToken cancellationToken = default);
+}
+
+public sealed class SpoolUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

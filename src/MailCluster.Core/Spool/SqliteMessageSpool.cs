@@ -1,0 +1,173 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace MailCluster.Core.Spool;
+
+/// <summary>
+/// The embedded spool: one SQLite file in WAL mode with synchronous=FULL, so a commit is fsync'd before it returns.
+/// Group commit: concurrent sessions queue their writes on a channel; a single writer drains whatever has arrived
+/// and commits it as one transaction, then completes every waiter. One fsync then serves many messages.
+/// </summary>
+public sealed class SqliteMessageSpool : IMessageSpool
+{
+    private readonly SqliteSpoolOptions _options;
+    private readonly string _connectionString;
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
+    private readonly Task _writer;
+    private SqliteConnection? _writeConnection;
+
+    private sealed record PendingWrite(SpooledMessage Message, TaskCompletionSource Done);
+
+    private SqliteMessageSpool(SqliteSpoolOptions options)
+    {
+        _options = options;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
+            Pooling = true,
+        }.ToString();
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Creates the file and tables if needed. Fails fast if the file cannot be opened.</summary>
+    public static async Task<SqliteMessageSpool> OpenAsync(SqliteSpoolOptions options, CancellationToken ct = default)
+    {
+        var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        var spool = new SqliteMessageSpool(options);
+        await using var connection = await spool.OpenConnectionAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SqliteSpoolSchema.Create;
+        await command.ExecuteNonQueryAsync(ct);
+        return spool;
+    }
+
+    public Task StoreAsync(SpooledMessage message, CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_writes.Writer.TryWrite(new PendingWrite(message, done)))
+            done.SetException(new SpoolUnavailableException("spool is shut down"));
+        return done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>();
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            long bytes = 0;
+            while (batch.Count < _options.MaxBatchMessages && bytes < _options.MaxBatchBytes && _writes.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+                bytes += write.Message.Content.Length;
+            }
+            try
+            {
+                await CommitAsync(batch);
+                foreach (var w in batch) w.Done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                // Drop the connection: the next batch starts from a fresh one, in case this one is broken.
+                if (_writeConnection is not null) await _writeConnection.DisposeAsync();
+                _writeConnection = null;
+                var failure = new SpoolUnavailableException($"spool write failed: {ex.Message}", ex);
+                foreach (var w in batch) w.Done.TrySetException(failure);
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        _writeConnection ??= await OpenConnectionAsync(CancellationToken.None);
+        await using var tx = _writeConnection.BeginTransaction(deferred: false);
+        foreach (var write in batch) await InsertAsync(_writeConnection, tx, write.Message);
+        await tx.CommitAsync();
+    }
+
+    private static async Task InsertAsync(SqliteConnection connection, SqliteTransaction tx, SpooledMessage m)
+    {
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = tx;
+            insert.CommandText = """
+                INSERT INTO spool_message (queue_id, sender, client_ip, helo_name, received_at, size, content)
+                VALUES ($id, $sender, $ip, $helo, $at, $size, $content)
+                """;
+            insert.Parameters.AddWithValue("$id", m.QueueId);
+            insert.Parameters.AddWithValue("$sender", m.Sender);
+            insert.Parameters.AddWithValue("$ip", m.ClientIp);
+            insert.Parameters.AddWithValue("$helo", m.HeloName);
+            insert.Parameters.AddWithValue("$at", m.ReceivedAt.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$size", m.Content.Length);
+            insert.Parameters.Add("$content", SqliteType.Blob).Value = m.Content.ToArray();
+            await insert.ExecuteNonQueryAsync();
+        }
+        await using var rcpt = connection.CreateCommand();
+        rcpt.Transaction = tx;
+        rcpt.CommandText = "INSERT OR IGNORE INTO spool_recipient (queue_id, recipient, ordinal) VALUES ($id, $rcpt, $ord)";
+        var id = rcpt.Parameters.AddWithValue("$id", m.QueueId);
+        var address = rcpt.Parameters.Add("$rcpt", SqliteType.Text);
+        var ordinal = rcpt.Parameters.Add("$ord", SqliteType.Integer);
+        for (var i = 0; i < m.Recipients.Count; i++)
+        {
+            address.Value = m.Recipients[i];
+            ordinal.Value = i;
+            await rcpt.ExecuteNonQueryAsync();
+        }
+    }
+
+    public async Task<SpooledMessage?> LoadAsync(string queueId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT sender, client_ip, helo_name, received_at, content FROM spool_message WHERE queue_id = $id";
+        cmd.Parameters.AddWithValue("$id", queueId);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        var (sender, ip, helo) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3));
+        var content = (byte[])reader.GetValue(4);
+        await reader.DisposeAsync();
+
+        await using var rcpt = connection.CreateCommand();
+        rcpt.CommandText = "SELECT recipient FROM spool_recipient WHERE queue_id = $id ORDER BY ordinal";
+        rcpt.Parameters.AddWithValue("$id", queueId);
+        var recipients = new List<string>();
+        await using var rr = await rcpt.ExecuteReaderAsync(cancellationToken);
+        while (await rr.ReadAsync(cancellationToken)) recipients.Add(rr.GetString(0));
+        return new SpooledMessage(queueId, sender, recipients, ip, helo, at, content);
+    }
+
+    public async Task<IReadOnlyList<string>> ListQueueIdsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT queue_id FROM spool_message ORDER BY queue_id";
+        var ids = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await using var pragmas = connection.CreateCommand();
+        // WAL sticks to the file; synchronous is per connection and FULL makes every commit fsync the WAL.
+        pragmas.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={(int)_options.BusyTimeout.TotalMilliseconds};";
+        await pragmas.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writer;
+        if (_writeConnection is not null) await _writeConnection.DisposeAsync();
+    }
+}

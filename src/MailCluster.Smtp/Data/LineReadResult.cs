@@ -1,0 +1,4 @@
+namespace MailCluster.Smtp.Data;
+
+/// <summary>How command-line reading ended.</summary>
+public enum LineStatus { Line, TooLong, Closed }
