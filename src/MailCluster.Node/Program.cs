@@ -1,1 +1,57 @@
-﻿Console.WriteLine("Hello, World!");
+using System.Runtime.InteropServices;
+using MailCluster.Cluster.Hosting;
+using MailCluster.Node;
+
+// mailcluster-node [--config FILE] [validate-config]
+//   Runs one node with the embedded reference.conf, layered under FILE when given.
+//   validate-config: check the configuration, print every problem, and exit without starting.
+var options = NodeCommandLine.Parse(args);
+if (options.Error is not null)
+{
+    Console.Error.WriteLine($"error: {options.Error}");
+    Console.Error.WriteLine(NodeCommandLine.Usage);
+    return 2;
+}
+
+Akka.Configuration.Config userLayer;
+try
+{
+    userLayer = options.ConfigFile is null ? Akka.Configuration.Config.Empty : MailClusterConfig.ParseFile(options.ConfigFile);
+}
+catch (ConfigValidationException ex)
+{
+    return ConfigErrors.Report(ex.Problems);
+}
+var config = MailClusterConfig.Layer(userLayer);
+
+var (_, problems) = NodeSettingsLoader.TryLoad(config, userLayer);
+foreach (var warning in problems.Where(p => p.Severity == ProblemSeverity.Warning)) Console.Error.WriteLine(warning);
+if (problems.Any(p => p.Severity == ProblemSeverity.Error)) return ConfigErrors.Report(problems);
+if (options.ValidateOnly)
+{
+    Console.WriteLine($"configuration is valid{(options.ConfigFile is null ? "" : $": {options.ConfigFile}")}");
+    return 0;
+}
+
+NodeHost host;
+try
+{
+    host = await NodeHost.StartAsync(config, userLayer);
+}
+catch (ConfigValidationException ex)
+{
+    return ConfigErrors.Report(ex.Problems);
+}
+
+foreach (var (name, endpoint) in host.Endpoints)
+    Console.WriteLine($"MailCluster node {host.Settings.HostName}: listener {name} ready on {endpoint}");
+Console.WriteLine($"MailCluster node ready; data in {Path.GetFullPath(host.Settings.DataDir)}");
+
+// SIGTERM and Ctrl-C stop the node cleanly: listeners close, then the actor system and the spool.
+var stop = new TaskCompletionSource();
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.TrySetResult(); });
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.TrySetResult(); });
+await Task.WhenAny(stop.Task, host.System.WhenTerminated);
+Console.WriteLine("MailCluster node stopping");
+await host.DisposeAsync();
+return 0;

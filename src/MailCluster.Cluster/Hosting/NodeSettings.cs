@@ -1,4 +1,4 @@
-using MailCluster.Cluster.Inbound;
+using MailCluster.Cluster.Inbound.Listener;
 
 namespace MailCluster.Cluster.Hosting;
 

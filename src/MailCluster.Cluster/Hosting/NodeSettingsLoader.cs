@@ -1,6 +1,6 @@
 using System.Net;
 using Akka.Configuration;
-using MailCluster.Cluster.Inbound;
+using MailCluster.Cluster.Inbound.Listener;
 using MailCluster.Smtp.Protocol;
 using MailCluster.Smtp.Session;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using MailCluster.Smtp.Session;
 
-namespace MailCluster.Cluster.Inbound;
+namespace MailCluster.Cluster.Inbound.Listener;
 
 /// <summary>Per-session timeouts, each a limit on one read.</summary>
 public sealed record SmtpTimeouts(TimeSpan Command, TimeSpan Data, TimeSpan TlsHandshake)

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Configuration;
+using MailCluster.Cluster.Inbound.Connection;
+using MailCluster.Cluster.Inbound.Listener;
+using MailCluster.Core.Policy;
+using MailCluster.Core.Spool;
+
+namespace MailCluster.Cluster.Hosting;
+
+/// <summary>
+/// A running node: the spool, the actor system and its SMTP listeners. Used by the executable and, in-process,
+/// by the protocol tests, so both run the same startup path.
+/// </summary>
+public sealed class NodeHost : IAsyncDisposable
+{
+    private readonly Dictionary<string, IActorRef> _listeners;
+
+    public NodeSettings Settings { get; }
+    public ActorSystem System { get; }
+    public IMessageSpool Spool { get; }
+    public IReadOnlyDictionary<string, IPEndPoint> Endpoints { get; }
+
+    private NodeHost(NodeSettings settings, ActorSystem system, IMessageSpool spool,
+        Dictionary<string, IActorRef> listeners, Dictionary<string, IPEndPoint> endpoints)
+    {
+        Settings = settings;
+        System = system;
+        Spool = spool;
+        _listeners = listeners;
+        Endpoints = endpoints;
+    }
+
+    /// <param name="config">The layered config (user file over reference.conf).</param>
+    /// <param name="userLayer">The user layer alone, checked for unknown keys.</param>
+    public static async Task<NodeHost> StartAsync(Config config, Config? userLayer = null)
+    {
+        var settings = NodeSettingsLoader.Load(config, userLayer);
+        Directory.CreateDirectory(settings.DataDir);
+        var certificate = DevelopmentCertificate.Resolve(settings);
+        var spool = await SqliteMessageSpool.OpenAsync(new SqliteSpoolOptions(settings.Storage.SqlitePath, settings.Storage.BusyTimeout));
+        var sockets = new Dictionary<string, Socket>();
+        try
+        {
+            foreach (var listener in settings.Listeners) sockets[listener.Name] = BindOrExplain(listener);
+        }
+        catch
+        {
+            foreach (var s in sockets.Values) s.Dispose();
+            await spool.DisposeAsync();
+            throw;
+        }
+
+        var system = ActorSystem.Create("mailcluster", config);
+        var services = new InboundServices(spool, new LocalDomainRecipientPolicy(settings.LocalDomains), certificate,
+            settings.Storage.WriteTimeout);
+        var listeners = new Dictionary<string, IActorRef>();
+        var endpoints = new Dictionary<string, IPEndPoint>();
+        foreach (var listener in settings.Listeners)
+        {
+            var socket = sockets[listener.Name];
+            endpoints[listener.Name] = (IPEndPoint)socket.LocalEndPoint!;
+            listeners[listener.Name] = system.ActorOf(SmtpListenerActor.Props(socket, listener, services), $"listener-{listener.Name}");
+        }
+        return new NodeHost(settings, system, spool, listeners, endpoints);
+    }
+
+    private static Socket BindOrExplain(ListenerSettings listener)
+    {
+        try { return SmtpListenerActor.Bind(listener.Endpoint); }
+        catch (SocketException ex)
+        {
+            throw new ConfigValidationException([new ConfigProblem(ProblemSeverity.Error,
+                $"mailcluster.smtp.listeners.{listener.Name}.endpoint", $"cannot listen on {listener.Endpoint}: {ex.Message}")]);
+        }
+    }
+
+    public async Task<int> ActiveSessionsAsync(string listener) =>
+        (await _listeners[listener].Ask<SmtpListenerProtocol.ActiveSessions>(new SmtpListenerProtocol.GetActiveSessions(), TimeSpan.FromSeconds(5))).Count;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var listener in _listeners.Values) listener.Tell(new SmtpListenerProtocol.StopAccepting());
+        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
+        await Spool.DisposeAsync();
+    }
+}

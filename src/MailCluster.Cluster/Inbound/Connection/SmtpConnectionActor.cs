@@ -1,0 +1,295 @@
+using System.Buffers;
+using System.Net;
+using Akka.Actor;
+using Akka.Event;
+using MailCluster.Cluster.Inbound.Listener;
+using MailCluster.Core.Policy;
+using MailCluster.Smtp.Data;
+using MailCluster.Smtp.Protocol;
+using MailCluster.Smtp.Session;
+using MailCluster.Smtp.Transport;
+using static MailCluster.Cluster.Inbound.Connection.SmtpConnectionProtocol;
+
+namespace MailCluster.Cluster.Inbound.Connection;
+
+/// <summary>
+/// One SMTP session. The actor owns the session state and decides; <see cref="SmtpWire"/> does the I/O. Every step
+/// is: enqueue the reply (after the tarpit delay, if any), start exactly one I/O operation, and handle its
+/// completion as a message. Pipelined commands are therefore answered strictly in order.
+/// </summary>
+public sealed class SmtpConnectionActor : ReceiveActor
+{
+    private readonly SmtpWire _wire;
+    private readonly IPEndPoint _remote;
+    private readonly ListenerSettings _listener;
+    private readonly InboundServices _services;
+    private readonly SessionLimits _limits;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private SmtpSession _session = SmtpSession.New;
+    private ArrayBufferWriter<byte>? _body;
+    private DotStuffedBodyReader? _dataReader;
+    private ChunkBodyReader? _chunkReader;
+
+    public static Props Props(SmtpWire wire, IPEndPoint remote, ListenerSettings listener, InboundServices services) =>
+        Akka.Actor.Props.Create(() => new SmtpConnectionActor(wire, remote, listener, services));
+
+    public SmtpConnectionActor(SmtpWire wire, IPEndPoint remote, ListenerSettings listener, InboundServices services)
+    {
+        _wire = wire;
+        _remote = remote;
+        _listener = listener;
+        _services = services;
+        _limits = listener.Limits with { TlsAvailable = listener.StartTls && services.Certificate is not null };
+
+        Receive<CommandLine>(OnCommandLine);
+        Receive<DataReceived>(OnDataReceived);
+        Receive<ChunkReceived>(OnChunkReceived);
+        Receive<MessageStored>(OnStored);
+        Receive<MessageNotStored>(OnNotStored);
+        Receive<TlsStarted>(t => { if (t.Succeeded) Continue(null, ReadCommand); else Stop("TLS handshake failed"); });
+        Receive<ConnectionClosed>(_ => Context.Stop(Self));
+        Receive<IoFailed>(f => Stop($"I/O failed: {f.Cause.Message}"));
+    }
+
+    protected override void PreStart()
+    {
+        _log.Info("connect from [{0}] on {1}", _remote.Address, _listener.Name);
+        Continue(Replies.Greeting(_limits.HostName), ReadCommand);
+    }
+
+    protected override void PostStop() => _ = _wire.DisposeAsync().AsTask();
+
+    private void OnCommandLine(CommandLine line)
+    {
+        if (!Completed(line.Outcome)) return;
+        if (line.TooLong) { Refuse(Replies.LineTooLong); return; }
+        if (line.BareLf) { Refuse(Replies.SyntaxError("Command lines must end with <CR><LF>")); return; }
+        var command = SmtpCommandParser.Parse(line.Bytes);
+        Apply(SessionStateTable.Handle(_session, command, _limits));
+    }
+
+    private void Apply(SessionStep step)
+    {
+        _session = step.Session;
+        switch (step.Action)
+        {
+            case CloseAction:
+                Continue(step.Reply, CloseConnection);
+                break;
+            case StartTlsAction:
+                var certificate = _services.Certificate!;
+                Continue(step.Reply, async () => new TlsStarted(await _wire.StartTlsAsync(certificate, _listener.Timeouts.TlsHandshake)));
+                break;
+            case AuthorizeRecipientAction authorize:
+                AuthorizeRecipient(authorize.Recipient);
+                break;
+            case ReceiveDataAction:
+                _body = new ArrayBufferWriter<byte>(16 * 1024);
+                _dataReader = new DotStuffedBodyReader(_body, _limits.MaxMessageSize);
+                var dataReader = _dataReader;
+                Continue(step.Reply, async () => new DataReceived(await _wire.ReadDataAsync(dataReader, _listener.Timeouts.Data)));
+                break;
+            case ReceiveChunkAction chunk:
+                ReceiveChunk(chunk);
+                break;
+            default:
+                Continue(step.Reply, ReadCommand);
+                break;
+        }
+    }
+
+    private void AuthorizeRecipient(MailPath recipient)
+    {
+        var verdict = _services.RecipientPolicy.Check(recipient);
+        SmtpReply? refusal = verdict switch { Reject r => r.Reply, Defer d => d.Reply, _ => null };
+        if (refusal is not null)
+            _log.Info("reject: RCPT from [{0}]: {1} {2}; from={3} to={4} rule={5}", _remote.Address, refusal.Code,
+                refusal.EnhancedCode, _session.Transaction?.Sender, recipient, verdict.Rule);
+        Apply(SessionStateTable.RecipientVerdict(_session, recipient, refusal));
+    }
+
+    private void ReceiveChunk(ReceiveChunkAction chunk)
+    {
+        ChunkBodyReader reader;
+        if (chunk.RefuseAfterRead is not null)
+        {
+            // The octets must still be read to stay in step with the client; a negative limit stores none of them.
+            reader = new ChunkBodyReader(new ArrayBufferWriter<byte>(1), -1);
+        }
+        else
+        {
+            if (_chunkReader is null)
+            {
+                _body = new ArrayBufferWriter<byte>(16 * 1024);
+                _chunkReader = new ChunkBodyReader(_body, _limits.MaxMessageSize);
+            }
+            reader = _chunkReader;
+        }
+        reader.BeginChunk(chunk.Size);
+        Continue(null, async () =>
+            new ChunkReceived(await _wire.ReadChunkAsync(reader, _listener.Timeouts.Data), chunk.Size, chunk.Last, chunk.RefuseAfterRead));
+    }
+
+    private void OnDataReceived(DataReceived received)
+    {
+        if (!Completed(received.Outcome)) return;
+        var fault = _dataReader!.Fault;
+        if (fault == DataFault.BareLineEnding)
+        {
+            // Nothing after a bare line ending can be trusted to be in step: refuse and hang up (as Postfix does).
+            _log.Warning("reject: bare <CR> or <LF> in DATA from [{0}]; possible SMTP smuggling", _remote.Address);
+            EndTransaction();
+            _session = SessionStateTable.WithError(_session);
+            Continue(Replies.BareLineEnding, CloseConnection);
+            return;
+        }
+        FinishBody(fault);
+    }
+
+    private void OnChunkReceived(ChunkReceived received)
+    {
+        if (!Completed(received.Outcome)) return;
+        if (received.Refusal is not null) { Continue(received.Refusal, ReadCommand); return; }
+        if (received.Last) _chunkReader!.Complete();
+        var fault = _chunkReader!.Fault;
+        if (fault != DataFault.None)
+        {
+            var reply = fault == DataFault.BareLineEnding ? Replies.BareLineEndingInChunk : FaultReply(fault);
+            _session = SessionStateTable.WithError(received.Last
+                ? SessionStateTable.EndTransaction(_session)
+                : _session with { Transaction = _session.Transaction! with { Chunking = ChunkingState.Failed } });
+            if (received.Last) ClearBody();
+            Continue(reply, ReadCommand);
+            return;
+        }
+        if (received.Last) Store();
+        else Continue(Replies.ChunkOk(received.Size), ReadCommand);
+    }
+
+    private void FinishBody(DataFault fault)
+    {
+        if (fault == DataFault.None) { Store(); return; }
+        EndTransaction();
+        _session = SessionStateTable.WithError(_session);
+        Continue(FaultReply(fault), ReadCommand);
+    }
+
+    private SmtpReply FaultReply(DataFault fault) => fault switch
+    {
+        DataFault.TooBig => Replies.MessageTooBig(_limits.MaxMessageSize),
+        DataFault.LineTooLong => Replies.MessageLineTooLong,
+        _ => Replies.BareLineEndingInChunk,
+    };
+
+    private void Store()
+    {
+        var message = AcceptedMessage.Create(_session, _remote.Address, _limits.HostName, _body!.WrittenSpan);
+        EndTransaction();
+        var spool = _services.Spool;
+        var timeout = _services.StoreTimeout;
+        Continue(null, async () =>
+        {
+            try
+            {
+                await spool.StoreAsync(message).WaitAsync(timeout);
+                return new MessageStored(message.QueueId, message.Content.Length);
+            }
+            catch (Exception ex)
+            {
+                return new MessageNotStored(message.QueueId, ex.Message);
+            }
+        });
+        _log.Info("{0}: client=[{1}], helo={2}, from=<{3}>, nrcpt={4}, size={5}", message.QueueId, message.ClientIp,
+            message.HeloName, message.Sender, message.Recipients.Count, message.Content.Length);
+    }
+
+    private void OnStored(MessageStored stored)
+    {
+        _log.Info("{0}: queued, size={1}", stored.QueueId, stored.Size);
+        Continue(Replies.Queued(stored.QueueId), ReadCommand);
+    }
+
+    private void OnNotStored(MessageNotStored failed)
+    {
+        // Never 250 for something not stored: the client keeps the message and retries.
+        _log.Error("{0}: not queued, storage unavailable: {1}", failed.QueueId, failed.Reason);
+        Continue(Replies.StorageUnavailable, ReadCommand);
+    }
+
+    private void EndTransaction()
+    {
+        _session = SessionStateTable.EndTransaction(_session);
+        ClearBody();
+    }
+
+    private void ClearBody()
+    {
+        _body = null;
+        _dataReader = null;
+        _chunkReader = null;
+    }
+
+    private void Refuse(SmtpReply reply)
+    {
+        _session = SessionStateTable.WithError(_session);
+        Continue(reply, ReadCommand);
+    }
+
+    /// <returns>false (and the session ends) when the read timed out, failed or the client went away.</returns>
+    private bool Completed(ReadOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case ReadOutcome.Completed:
+                return true;
+            case ReadOutcome.TimedOut:
+                _log.Info("timeout after {0} from [{1}]", _session.Transaction is null ? "command" : "DATA", _remote.Address);
+                Continue(Replies.Timeout(_limits.HostName), CloseConnection);
+                return false;
+            default:
+                Stop("lost connection");
+                return false;
+        }
+    }
+
+    /// <summary>Enqueues the reply (tarpitted if the session has been erring) and starts the next I/O operation.</summary>
+    private void Continue(SmtpReply? reply, Func<Task<object>> next)
+    {
+        var delay = TimeSpan.Zero;
+        SmtpReply? farewell = null;
+        if (reply is { Code: >= 400 })
+        {
+            if (ErrorTarpit.MustDisconnect(_session, _limits) && next != CloseConnection)
+            {
+                farewell = Replies.TooManyErrors;
+                next = CloseConnection;
+                _log.Info("too many errors from [{0}], disconnecting", _remote.Address);
+            }
+            else delay = ErrorTarpit.DelayBeforeReply(_session, _limits);
+        }
+        var wire = _wire;
+        Run(async () =>
+        {
+            if (delay > TimeSpan.Zero) await Task.Delay(delay);
+            if (reply is not null) wire.Enqueue(reply);
+            if (farewell is not null) wire.Enqueue(farewell);
+            return await next();
+        });
+    }
+
+    private void Run(Func<Task<object>> io) => io().PipeTo(Self, failure: ex => new IoFailed(ex));
+
+    private async Task<object> ReadCommand() => await _wire.ReadCommandAsync(_listener.Timeouts.Command);
+
+    private async Task<object> CloseConnection()
+    {
+        await _wire.CloseAsync();
+        return new ConnectionClosed();
+    }
+
+    private void Stop(string why)
+    {
+        _log.Info("disconnect from [{0}]: {1}", _remote.Address, why);
+        Context.Stop(Self);
+    }
+}

@@ -1,0 +1,16 @@
+using MailCluster.Smtp.Protocol;
+using MailCluster.Smtp.Transport;
+
+namespace MailCluster.Cluster.Inbound.Connection;
+
+/// <summary>Completions of the connection's own I/O, piped back to it. Only one is outstanding at a time.</summary>
+internal static class SmtpConnectionProtocol
+{
+    public sealed record DataReceived(ReadOutcome Outcome);
+    public sealed record ChunkReceived(ReadOutcome Outcome, long Size, bool Last, SmtpReply? Refusal);
+    public sealed record MessageStored(string QueueId, int Size);
+    public sealed record MessageNotStored(string QueueId, string Reason);
+    public sealed record TlsStarted(bool Succeeded);
+    public sealed record ConnectionClosed;
+    public sealed record IoFailed(Exception Cause);
+}

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Akka.Actor;
+using Akka.Event;
+using MailCluster.Cluster.Inbound.Connection;
+using MailCluster.Smtp.Protocol;
+using MailCluster.Smtp.Transport;
+using static MailCluster.Cluster.Inbound.Listener.SmtpListenerProtocol;
+
+namespace MailCluster.Cluster.Inbound.Listener;
+
+/// <summary>
+/// Accepts TCP connections on one bound socket and spawns one <see cref="SmtpConnectionActor"/> per session.
+/// The socket is bound before the actor starts, so a bad or busy endpoint fails node startup with a clear error.
+/// A failing session is stopped, never restarted: its socket state cannot be recovered.
+/// </summary>
+public sealed class SmtpListenerActor : ReceiveActor
+{
+    private readonly Socket _listenSocket;
+    private readonly ListenerSettings _settings;
+    private readonly InboundServices _services;
+    private readonly IPEndPoint _boundEndpoint;
+    private readonly CancellationTokenSource _stopAccepting = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private int _activeSessions;
+
+    public static Props Props(Socket boundSocket, ListenerSettings settings, InboundServices services) =>
+        Akka.Actor.Props.Create(() => new SmtpListenerActor(boundSocket, settings, services));
+
+    public SmtpListenerActor(Socket boundSocket, ListenerSettings settings, InboundServices services)
+    {
+        _listenSocket = boundSocket;
+        _settings = settings;
+        _services = services;
+        _boundEndpoint = (IPEndPoint)boundSocket.LocalEndPoint!;
+
+        Receive<ConnectionAccepted>(OnAccepted);
+        Receive<Terminated>(_ => _activeSessions--);
+        Receive<GetActiveSessions>(_ => Sender.Tell(new ActiveSessions(_settings.Name, _boundEndpoint, _activeSessions)));
+        Receive<StopAccepting>(_ => CloseListeningSocket());
+    }
+
+    public static Socket Bind(IPEndPoint endpoint)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any))
+                socket.DualMode = true;
+            socket.Bind(endpoint);
+            socket.Listen(1024);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    protected override void PreStart()
+    {
+        _log.Info("listener {0} accepting on {1}", _settings.Name, _boundEndpoint);
+        var self = Self;
+        var token = _stopAccepting.Token;
+        _ = Task.Run(() => AcceptLoopAsync(self, token));
+    }
+
+    protected override void PostStop() => CloseListeningSocket();
+
+    private async Task AcceptLoopAsync(IActorRef self, CancellationToken token)
+    {
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                var socket = await _listenSocket.AcceptAsync(token);
+                self.Tell(new ConnectionAccepted(socket));
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException) { return; }
+            catch (SocketException) { await Task.Delay(10, CancellationToken.None); } // e.g. EMFILE: back off, keep serving
+        }
+    }
+
+    private void OnAccepted(ConnectionAccepted accepted)
+    {
+        var socket = accepted.Socket;
+        if (socket.RemoteEndPoint is not IPEndPoint remote) { socket.Dispose(); return; }
+        if (_activeSessions >= _settings.MaxConnections)
+        {
+            _log.Warning("connection from [{0}] refused: {1} sessions active on {2}", remote.Address, _activeSessions, _settings.Name);
+            _ = RefuseAsync(socket);
+            return;
+        }
+        var wire = new SmtpWire(socket);
+        var session = Context.ActorOf(SmtpConnectionActor.Props(wire, remote, _settings, _services));
+        Context.Watch(session);
+        _activeSessions++;
+    }
+
+    private static async Task RefuseAsync(Socket socket)
+    {
+        try
+        {
+            var reply = new SmtpReply(421, "4.7.0", "Too many connections, try again later");
+            await socket.SendAsync(Encoding.ASCII.GetBytes(reply.ToWire()));
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException) { }
+        finally { socket.Dispose(); }
+    }
+
+    private void CloseListeningSocket()
+    {
+        if (_stopAccepting.IsCancellationRequested) return;
+        _stopAccepting.Cancel();
+        _listenSocket.Dispose();
+    }
+}
