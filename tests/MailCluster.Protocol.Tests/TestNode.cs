@@ -1,0 +1,55 @@
+using System.Net;
+using MailCluster.Cluster.Hosting;
+using MailCluster.Core.Spool;
+
+namespace MailCluster.Protocol.Tests;
+
+/// <summary>A real node in-process: real sockets on a free loopback port, real SQLite in a temp folder.</summary>
+public sealed class TestNode : IAsyncDisposable
+{
+    public string DataDir { get; }
+    public NodeHost Host { get; }
+    public IPEndPoint Endpoint => Host.Endpoints["mx"];
+    public IMessageSpool Spool => Host.Spool;
+    public string DatabasePath => Host.Settings.Storage.SqlitePath;
+
+    private TestNode(string dataDir, NodeHost host)
+    {
+        DataDir = dataDir;
+        Host = host;
+    }
+
+    /// <param name="overrides">HOCON layered over the test defaults (which are over reference.conf).</param>
+    public static async Task<TestNode> StartAsync(string overrides = "")
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "mailcluster-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var hocon = $$"""
+            akka.loglevel = WARNING
+            mailcluster {
+              hostname = "mx.test"
+              data-dir = "{{dir.Replace("\\", "/")}}"
+              local-domains = ["localhost", "local.test"]
+              smtp.listeners.mx.endpoint = "127.0.0.1:0"
+              smtp.limits.error-delay = 0s
+            }
+            {{overrides}}
+            """;
+        var user = MailClusterConfig.Parse(hocon, "test");
+        var host = await NodeHost.StartAsync(MailClusterConfig.Layer(user), user);
+        return new TestNode(dir, host);
+    }
+
+    public async Task<IReadOnlyList<SpooledMessage>> StoredMessagesAsync()
+    {
+        var list = new List<SpooledMessage>();
+        foreach (var id in await Spool.ListQueueIdsAsync()) list.Add((await Spool.LoadAsync(id))!);
+        return list;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+    }
+}
