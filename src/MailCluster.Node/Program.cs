@@ -43,14 +43,16 @@ catch (ConfigValidationException ex)
     return ConfigErrors.Report(ex.Problems);
 }
 
+// SIGTERM and Ctrl-C stop the node cleanly: listeners close, then the actor system and the spool.
+// Registered before the ready line, so a supervisor that signals as soon as it sees it gets a clean stop.
+var stop = new TaskCompletionSource();
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.TrySetResult(); });
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.TrySetResult(); });
+
 foreach (var (name, endpoint) in host.Endpoints)
     Console.WriteLine($"MailCluster node {host.Settings.HostName}: listener {name} ready on {endpoint}");
 Console.WriteLine($"MailCluster node ready; data in {Path.GetFullPath(host.Settings.DataDir)}");
 
-// SIGTERM and Ctrl-C stop the node cleanly: listeners close, then the actor system and the spool.
-var stop = new TaskCompletionSource();
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.TrySetResult(); });
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.TrySetResult(); });
 await Task.WhenAny(stop.Task, host.System.WhenTerminated);
 Console.WriteLine("MailCluster node stopping");
 await host.DisposeAsync();

@@ -21,7 +21,7 @@ public sealed class ConfigReader(Config config, string basePath, List<ConfigProb
     public bool Has(string relative) => config.HasPath(Full(relative));
 
     public string String(string relative, string fallback = "") =>
-        Read(relative, fallback, "a string", p => config.GetString(p, fallback));
+        Read(relative, fallback, "a string", p => config.GetString(p, fallback) ?? fallback); // "key = null" means the default
 
     public bool Bool(string relative, bool fallback) =>
         Read(relative, fallback, "on/off (a boolean)", p => config.GetBoolean(p, fallback));

@@ -18,7 +18,10 @@ public static class MailClusterConfig
     /// <summary>Parses HOCON text; a syntax error becomes a <see cref="ConfigValidationException"/> naming the source.</summary>
     public static Config Parse(string hocon, string source)
     {
-        try { return ConfigurationFactory.ParseString(hocon); }
+        var syntax = HoconSyntaxCheck.Find(hocon, source);
+        if (syntax.Count > 0) throw new ConfigValidationException(syntax);
+        var substituted = EnvironmentSubstitution.Apply(hocon, source);
+        try { return ConfigurationFactory.ParseString(substituted); }
         catch (Exception ex)
         {
             throw new ConfigValidationException([new ConfigProblem(ProblemSeverity.Error, source, $"HOCON syntax error: {ex.Message}")]);

@@ -40,7 +40,7 @@ public sealed class ChunkBodyReader(IBufferWriter<byte> body, long maxSize)
     /// <summary>Called after the LAST chunk: a message must not end inside a CRLF pair.</summary>
     public void Complete()
     {
-        if (_previousWasCr && Fault is DataFault.None or DataFault.TooBig) Fault = DataFault.BareLineEnding;
+        if (_previousWasCr) SetFault(DataFault.BareLineEnding);
     }
 
     private void Inspect(ReadOnlySpan<byte> bytes)

@@ -34,6 +34,7 @@ public sealed class CommandLineReader
             if (_discarding)
             {
                 _discarding = false;
+                HadBareLf = false;
                 return LineStatus.TooLong;
             }
             HadBareLf = raw.IsEmpty || raw.Slice(raw.Length - 1).FirstSpan[0] != (byte)'\r';

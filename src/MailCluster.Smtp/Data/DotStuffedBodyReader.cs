@@ -60,7 +60,7 @@ public sealed class DotStuffedBodyReader(IBufferWriter<byte> body, long maxSize)
     /// </summary>
     private void ConsumePartialLine(ref SequenceReader<byte> reader)
     {
-        if (_lineLength + reader.Remaining <= SessionLimits.MaxLineOctets) return;
+        if (reader.Remaining < 2 || _lineLength + reader.Remaining <= SessionLimits.MaxLineOctets) return;
         var take = reader.Remaining - 1;
         var fragment = reader.UnreadSequence.Slice(0, take);
         if (ContainsCr(fragment)) { Fault = DataFault.BareLineEnding; return; }

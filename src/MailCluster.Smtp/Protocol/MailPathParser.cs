@@ -141,6 +141,8 @@ public static class MailPathParser
         var inner = raw[1..^1];
         if (inner.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase))
         {
+            // IPAddress.TryParse also takes brackets, ports and scope ids, none of which RFC 5321 4.1.3 allows.
+            if (!inner[5..].All(c => char.IsAsciiHexDigit(c) || c is ':' or '.')) return false;
             if (!IPAddress.TryParse(inner[5..], out var v6) || v6.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return false;
             literal = $"[IPv6:{v6}]";
             return true;

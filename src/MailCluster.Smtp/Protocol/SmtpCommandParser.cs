@@ -14,7 +14,7 @@ public static class SmtpCommandParser
         catch (DecoderFallbackException) { return new InvalidCommand("", Replies.SyntaxError("Invalid UTF-8 in command")); }
 
         var verbEnd = text.IndexOf(' ');
-        var verb = (verbEnd < 0 ? text : text[..verbEnd]).ToUpperInvariant();
+        var verb = AsciiUpper(verbEnd < 0 ? text : text[..verbEnd]);
         var args = verbEnd < 0 ? "" : text[(verbEnd + 1)..];
         if (text.Any(c => char.IsControl(c)))
             return verb.All(char.IsAsciiLetter) && IsKnownVerb(verb)
@@ -39,6 +39,15 @@ public static class SmtpCommandParser
             _ => new UnknownCommand(Printable(verb)),
         };
     }
+
+    /// <summary>
+    /// SMTP keywords are ASCII. Culture-aware upper-casing would turn "ſtarttls" (long s) into STARTTLS, a verb a
+    /// filter in front of us would not recognise; non-ASCII letters are therefore left as they are.
+    /// </summary>
+    internal static string AsciiUpper(string s) => string.Create(s.Length, s, (span, src) =>
+    {
+        for (var i = 0; i < src.Length; i++) span[i] = char.IsAsciiLetterLower(src[i]) ? (char)(src[i] - 32) : src[i];
+    });
 
     private static bool IsKnownVerb(string verb) =>
         verb is "EHLO" or "HELO" or "MAIL" or "RCPT" or "DATA" or "BDAT" or "RSET" or "NOOP" or "QUIT" or "VRFY" or "HELP" or "STARTTLS" or "AUTH";
@@ -104,7 +113,7 @@ public static class SmtpCommandParser
     {
         var parts = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length is < 1 or > 2 || !parts[0].All(char.IsAsciiDigit) || !long.TryParse(parts[0], out var size)
-            || (parts.Length == 2 && !parts[1].Equals("LAST", StringComparison.OrdinalIgnoreCase)))
+            || (parts.Length == 2 && AsciiUpper(parts[1]) != "LAST"))
             return new InvalidCommand("BDAT", Replies.SyntaxError("Syntax: BDAT chunk-size [LAST]"));
         return new BdatCommand(size, parts.Length == 2);
     }
@@ -114,7 +123,7 @@ public static class SmtpCommandParser
         var parts = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length is < 1 or > 2)
             return new InvalidCommand("AUTH", Replies.SyntaxError("Syntax: AUTH mechanism [initial-response]"));
-        return new AuthCommand(parts[0].ToUpperInvariant(), parts.Length == 2 ? parts[1] : null);
+        return new AuthCommand(AsciiUpper(parts[0]), parts.Length == 2 ? parts[1] : null);
     }
 
     /// <summary>Accepts "FROM:&lt;a&gt;" and, as most MTAs do, a single space after the colon.</summary>
@@ -132,7 +141,7 @@ public static class SmtpCommandParser
         foreach (var token in remainder.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = token.IndexOf('=');
-            yield return eq < 0 ? (token.ToUpperInvariant(), null) : (token[..eq].ToUpperInvariant(), token[(eq + 1)..]);
+            yield return eq < 0 ? (AsciiUpper(token), null) : (AsciiUpper(token[..eq]), token[(eq + 1)..]);
         }
     }
 }

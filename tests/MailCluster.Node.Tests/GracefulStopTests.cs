@@ -1,0 +1,48 @@
+using System.Diagnostics;
+
+namespace MailCluster.Node.Tests;
+
+/// <summary>SIGTERM is the normal stop (systemd, Kubernetes): exit 0, promptly.</summary>
+public sealed class GracefulStopTests
+{
+    private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(5);
+
+    private static async Task AssertStopsCleanlyAsync(NodeProcess node)
+    {
+        var clock = Stopwatch.StartNew();
+        node.Terminate();
+        var code = await node.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        Assert.True(code == 0, $"exit {code}\n--- stdout\n{node.StdOut}\n--- stderr\n{node.StdErr}");
+        Assert.True(clock.Elapsed < Prompt, $"took {clock.Elapsed} to stop");
+        Assert.Contains("MailCluster node stopping", node.StdOut);
+    }
+
+    [Fact]
+    public async Task Sigterm_stops_an_idle_node_with_exit_0()
+    {
+        using var dir = new TempDir();
+        using var node = await NodeProcess.StartAsync(dir.Config(), dir.Path);
+        await Task.Delay(200);
+        await AssertStopsCleanlyAsync(node);
+    }
+
+    [Fact]
+    public async Task Sigterm_stops_a_node_with_an_open_session_with_exit_0()
+    {
+        using var dir = new TempDir();
+        using var node = await NodeProcess.StartAsync(dir.Config(), dir.Path);
+        using var smtp = await RawSmtpClient.ConnectAsync(node.Port);
+        Assert.StartsWith("250", await smtp.CommandAsync("EHLO client.test"));
+        Assert.StartsWith("250", await smtp.CommandAsync("MAIL FROM:<a@example.org>"));
+        await AssertStopsCleanlyAsync(node);
+    }
+
+    /// <summary>"ready" is what supervisors wait for before they may send SIGTERM.</summary>
+    [Fact]
+    public async Task Sigterm_right_after_the_ready_line_exits_0()
+    {
+        using var dir = new TempDir();
+        using var node = await NodeProcess.StartAsync(dir.Config(), dir.Path);
+        await AssertStopsCleanlyAsync(node);
+    }
+}
