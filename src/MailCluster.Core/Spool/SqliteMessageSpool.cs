@@ -14,6 +14,8 @@ public sealed class SqliteMessageSpool : IMessageSpool
     private readonly string _connectionString;
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
     private readonly Task _writer;
+    private readonly Task _checkpointer;
+    private readonly CancellationTokenSource _stopping = new();
     private SqliteConnection? _writeConnection;
 
     private sealed record PendingWrite(SpooledMessage Message, TaskCompletionSource Done);
@@ -29,6 +31,32 @@ public sealed class SqliteMessageSpool : IMessageSpool
             Pooling = true,
         }.ToString();
         _writer = Task.Run(WriteLoopAsync);
+        _checkpointer = Task.Run(CheckpointLoopAsync);
+    }
+
+    /// <summary>
+    /// WAL checkpoints copy pages into the main file and fsync it. SQLite would run them inside whichever commit
+    /// crosses the threshold, stalling every session in that group; here they run beside the writer instead
+    /// (PASSIVE never blocks it). Commits stay durable either way: each one fsyncs the WAL.
+    /// </summary>
+    private async Task CheckpointLoopAsync()
+    {
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _stopping.Token);
+                try
+                {
+                    await using var connection = await OpenConnectionAsync(_stopping.Token);
+                    await using var checkpoint = connection.CreateCommand();
+                    checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                    await checkpoint.ExecuteNonQueryAsync(_stopping.Token);
+                }
+                catch (SqliteException) { } // busy or unavailable: the next round tries again
+            }
+        }
+        catch (OperationCanceledException) { }
     }
 
     /// <summary>Creates the file and tables if needed. Fails fast if the file cannot be opened.</summary>
@@ -46,7 +74,8 @@ public sealed class SqliteMessageSpool : IMessageSpool
 
     public Task StoreAsync(SpooledMessage message, CancellationToken cancellationToken = default)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run inline on the writer: they only post the result to the session actor, which saves a thread hop per message.
+        var done = new TaskCompletionSource();
         if (!_writes.Writer.TryWrite(new PendingWrite(message, done)))
             done.SetException(new SpoolUnavailableException("spool is shut down"));
         return done.Task;
@@ -82,7 +111,13 @@ public sealed class SqliteMessageSpool : IMessageSpool
 
     private async Task CommitAsync(List<PendingWrite> batch)
     {
-        _writeConnection ??= await OpenConnectionAsync(CancellationToken.None);
+        if (_writeConnection is null)
+        {
+            _writeConnection = await OpenConnectionAsync(CancellationToken.None);
+            await using var noAutoCheckpoint = _writeConnection.CreateCommand();
+            noAutoCheckpoint.CommandText = "PRAGMA wal_autocheckpoint=0";
+            await noAutoCheckpoint.ExecuteNonQueryAsync();
+        }
         await using var tx = _writeConnection.BeginTransaction(deferred: false);
         foreach (var write in batch) await InsertAsync(_writeConnection, tx, write.Message);
         await tx.CommitAsync();
@@ -168,6 +203,8 @@ public sealed class SqliteMessageSpool : IMessageSpool
     {
         _writes.Writer.TryComplete();
         await _writer;
+        _stopping.Cancel();
+        await _checkpointer;
         if (_writeConnection is not null) await _writeConnection.DisposeAsync();
     }
 }
