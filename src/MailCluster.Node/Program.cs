@@ -13,6 +13,8 @@ if (options.Error is not null)
     return 2;
 }
 
+if (options.HashPassword) return PasswordCommand.Run();
+
 Akka.Configuration.Config userLayer;
 try
 {
@@ -48,6 +50,11 @@ catch (ConfigValidationException ex)
 var stop = new TaskCompletionSource();
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.TrySetResult(); });
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.TrySetResult(); });
+using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
+{
+    ctx.Cancel = true;
+    _ = PolicyReload.RunAsync(host, options.ConfigFile);
+});
 
 foreach (var (name, endpoint) in host.Endpoints)
     Console.WriteLine($"MailCluster node {host.Settings.HostName}: listener {name} ready on {endpoint}");

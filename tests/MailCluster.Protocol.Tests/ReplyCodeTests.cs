@@ -42,7 +42,7 @@ public sealed class ReplyCodeTests(DefaultNodeFixture fixture) : IClassFixture<D
     [InlineData("HELP\r\n", "214")]
     [InlineData("NOOP\r\n", "250 2.0.0")]
     [InlineData("RSET\r\n", "250 2.0.0")]
-    [InlineData("AUTH PLAIN\r\n", "502 5.5.1")]
+    [InlineData("AUTH PLAIN\r\n", "538 5.7.11")]
     [InlineData("EHLO\r\n", "501 5.5.4")]
     [InlineData("MAIL FROM:<>\r\n", "250 2.1.0")]
     public async Task Command_gets_the_right_reply(string command, string expected)

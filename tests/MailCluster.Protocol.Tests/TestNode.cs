@@ -30,6 +30,7 @@ public sealed class TestNode : IAsyncDisposable
               hostname = "mx.test"
               data-dir = "{{dir.Replace("\\", "/")}}"
               local-domains = ["localhost", "local.test"]
+              policy.mynetworks = []
               smtp.listeners.mx.endpoint = "127.0.0.1:0"
               smtp.limits.error-delay = 0s
             }

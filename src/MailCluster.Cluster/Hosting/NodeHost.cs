@@ -4,7 +4,8 @@ using Akka.Actor;
 using Akka.Configuration;
 using MailCluster.Cluster.Inbound.Connection;
 using MailCluster.Cluster.Inbound.Listener;
-using MailCluster.Core.Policy;
+using MailCluster.Cluster.Policy;
+using MailCluster.Core.Dnsbl;
 using MailCluster.Core.Spool;
 
 namespace MailCluster.Cluster.Hosting;
@@ -21,10 +22,23 @@ public sealed class NodeHost : IAsyncDisposable
     public ActorSystem System { get; }
     public IMessageSpool Spool { get; }
     public IReadOnlyDictionary<string, IPEndPoint> Endpoints { get; }
+    public IActorRef RelayPolicy { get; }
+
+    /// <summary>
+    /// Applies a new configuration's policy (domains, networks, restriction lists, users, DNSBL) without touching
+    /// sessions: each asks the policy actor per command, so the next RCPT already sees the new rules.
+    /// Listener endpoints and limits are not reloaded; they need a restart.
+    /// </summary>
+    public async Task ReloadPolicyAsync(Config config, Config? userLayer = null)
+    {
+        var settings = NodeSettingsLoader.Load(config, userLayer);
+        await RelayPolicy.Ask<RelayPolicyProtocol.PolicyReloaded>(new RelayPolicyProtocol.ReloadPolicy(settings.Policy), TimeSpan.FromSeconds(10));
+    }
 
     private NodeHost(NodeSettings settings, ActorSystem system, IMessageSpool spool,
-        Dictionary<string, IActorRef> listeners, Dictionary<string, IPEndPoint> endpoints)
+        Dictionary<string, IActorRef> listeners, Dictionary<string, IPEndPoint> endpoints, IActorRef relayPolicy)
     {
+        RelayPolicy = relayPolicy;
         Settings = settings;
         System = system;
         Spool = spool;
@@ -53,8 +67,8 @@ public sealed class NodeHost : IAsyncDisposable
         }
 
         var system = ActorSystem.Create("mailcluster", config);
-        var services = new InboundServices(spool, new LocalDomainRecipientPolicy(settings.LocalDomains), certificate,
-            settings.Storage.WriteTimeout);
+        var relayPolicy = system.ActorOf(RelayPolicyActor.Props(settings.Policy, o => new DnsClientDnsblLookup(o)), "relay-policy");
+        var services = new InboundServices(spool, relayPolicy, certificate, settings.Storage.WriteTimeout, settings.PolicyTimeout);
         var listeners = new Dictionary<string, IActorRef>();
         var endpoints = new Dictionary<string, IPEndPoint>();
         foreach (var listener in settings.Listeners)
@@ -63,7 +77,7 @@ public sealed class NodeHost : IAsyncDisposable
             endpoints[listener.Name] = (IPEndPoint)socket.LocalEndPoint!;
             listeners[listener.Name] = system.ActorOf(SmtpListenerActor.Props(socket, listener, services), $"listener-{listener.Name}");
         }
-        return new NodeHost(settings, system, spool, listeners, endpoints);
+        return new NodeHost(settings, system, spool, listeners, endpoints, relayPolicy);
     }
 
     private static Socket BindOrExplain(ListenerSettings listener)

@@ -1,4 +1,5 @@
 using MailCluster.Cluster.Inbound.Listener;
+using MailCluster.Cluster.Policy;
 
 namespace MailCluster.Cluster.Hosting;
 
@@ -13,4 +14,6 @@ public sealed record NodeSettings(
     IReadOnlyList<string> LocalDomains,
     IReadOnlyList<ListenerSettings> Listeners,
     TlsSettings Tls,
-    StorageSettings Storage);
+    StorageSettings Storage,
+    PolicySnapshot Policy,
+    TimeSpan PolicyTimeout);

@@ -1,6 +1,7 @@
 using System.Net;
 using Akka.Configuration;
 using MailCluster.Cluster.Inbound.Listener;
+using MailCluster.Cluster.Policy;
 using MailCluster.Smtp.Protocol;
 using MailCluster.Smtp.Session;
 
@@ -30,11 +31,13 @@ public static class NodeSettingsLoader
 
         var listeners = ReadListeners(config, root, hostName);
         var storage = ReadStorage(root, dataDir);
+        var policy = PolicySettingsLoader.Load(config, root, localDomains, listeners.Select(l => l.Name));
+        var policyTimeout = root.PositiveDuration("policy.timeout", TimeSpan.FromSeconds(10));
 
         var errors = problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
         return errors.Count > 0
             ? (null, problems)
-            : (new NodeSettings(hostName, dataDir, localDomains, listeners, tls, storage), problems);
+            : (new NodeSettings(hostName, dataDir, localDomains, listeners, tls, storage, policy, policyTimeout), problems);
     }
 
     public static NodeSettings Load(Config config, Config? userLayer = null)
@@ -74,7 +77,9 @@ public static class NodeSettingsLoader
                 TlsAvailable: false,
                 root.PositiveInt(Pick("limits.soft-error-limit"), 3),
                 root.PositiveInt(Pick("limits.hard-error-limit"), 20),
-                root.NonNegativeDuration(Pick("limits.error-delay"), TimeSpan.FromSeconds(1)));
+                root.NonNegativeDuration(Pick("limits.error-delay"), TimeSpan.FromSeconds(1)),
+                AuthEnabled: l.Bool("auth", true),
+                AuthAllowPlaintext: l.Bool("auth-allow-plaintext", false));
             if (limits.HardErrorLimit <= limits.SoftErrorLimit)
                 root.Error(Pick("limits.hard-error-limit"), "must be greater than soft-error-limit");
             var timeouts = new SmtpTimeouts(
@@ -82,8 +87,9 @@ public static class NodeSettingsLoader
                 root.PositiveDuration(Pick("timeouts.data"), TimeSpan.FromMinutes(3)),
                 root.PositiveDuration(Pick("timeouts.tls-handshake"), TimeSpan.FromSeconds(30)));
             var maxConnections = root.PositiveInt(Pick("limits.max-connections"), 2000);
+            var maxPerIp = root.PositiveInt(Pick("limits.max-connections-per-ip"), 50);
             if (endpoint is not null)
-                listeners.Add(new ListenerSettings(name, endpoint, l.Bool("starttls", true), maxConnections, limits, timeouts));
+                listeners.Add(new ListenerSettings(name, endpoint, l.Bool("starttls", true), maxConnections, maxPerIp, limits, timeouts));
         }
         return listeners;
     }

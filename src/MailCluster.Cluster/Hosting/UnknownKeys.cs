@@ -18,6 +18,12 @@ public static class UnknownKeys
         {
             var canonical = CanonicalListenerPath(path);
             if (known.Contains(canonical)) continue;
+            if (IsFreeForm(path, out var userKey))
+            {
+                if (userKey is null or "password-hash" or "addresses") continue;
+                yield return new ConfigProblem(ProblemSeverity.Error, path, "unknown key; a user has password-hash and addresses");
+                continue;
+            }
             if (canonical.StartsWith(ListenerPrefix, StringComparison.Ordinal) && IsListenerOverride(canonical, known)) continue;
             yield return new ConfigProblem(ProblemSeverity.Error, path, "unknown key (typo?); see reference.conf for the keys MailCluster reads");
         }
@@ -31,11 +37,30 @@ public static class UnknownKeys
         return dot < 0 ? path : ListenerPrefix + "mx" + rest[dot..];
     }
 
-    /// <summary>A listener may override any key of smtp.limits and smtp.timeouts.</summary>
+    /// <summary>A listener may override any key of smtp.limits, smtp.timeouts and the policy switches.</summary>
     private static bool IsListenerOverride(string canonical, HashSet<string> known)
     {
         var key = canonical[(ListenerPrefix.Length + "mx.".Length)..];
-        return known.Contains("mailcluster.smtp." + key) && (key.StartsWith("limits.") || key.StartsWith("timeouts."));
+        if (key.StartsWith("limits.") || key.StartsWith("timeouts.")) return known.Contains("mailcluster.smtp." + key);
+        return key.StartsWith("policy.") && ListenerPolicyKeys.Contains(key["policy.".Length..]);
+    }
+
+    private static readonly HashSet<string> ListenerPolicyKeys =
+        ["recipient-restrictions", "require-auth", "reject-local-sender-spoofing", "enforce-sender-login"];
+
+    /// <summary>Maps whose keys are the user's own names (logins, alias addresses).</summary>
+    private static readonly string[] FreeFormMaps = ["mailcluster.local-recipients.aliases.", "mailcluster.auth.users."];
+
+    private static bool IsFreeForm(string path, out string? knownSuffixCheck)
+    {
+        knownSuffixCheck = null;
+        foreach (var prefix in FreeFormMaps)
+        {
+            if (!path.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            if (prefix.EndsWith("users.")) knownSuffixCheck = path[(path.LastIndexOf('.') + 1)..];
+            return true;
+        }
+        return false;
     }
 
     private static IEnumerable<string> Flatten(HoconValue? value, string prefix)

@@ -30,7 +30,15 @@ public static class Replies
     public static SmtpReply NoValidTransaction { get; } = new(503, "5.5.1", "No valid transaction in progress");
     public static SmtpReply TlsNotAvailable { get; } = new(454, "4.7.0", "TLS not available");
     public static SmtpReply AlreadyTls { get; } = new(503, "5.5.1", "TLS already active");
-    public static SmtpReply AuthNotAvailable { get; } = new(502, "5.5.1", "AUTH not available");
+    public static SmtpReply AuthNotAvailable { get; } = new(503, "5.5.1", "AUTH not available on this listener");
+    public static SmtpReply AuthRequiresTls { get; } = new(538, "5.7.11", "Encryption required for requested authentication mechanism");
+    public static SmtpReply UnknownAuthMechanism { get; } = new(504, "5.5.4", "Unrecognized authentication type");
+    public static SmtpReply AuthSucceeded { get; } = new(235, "2.7.0", "Authentication successful");
+    public static SmtpReply AuthFailed { get; } = new(535, "5.7.8", "Authentication credentials invalid");
+    public static SmtpReply AuthCancelled { get; } = new(501, "5.0.0", "Authentication cancelled");
+    public static SmtpReply AuthMalformed { get; } = new(501, "5.5.2", "Cannot decode authentication response");
+    public static SmtpReply PolicyUnavailable { get; } = new(451, "4.3.0", "Temporary policy failure, try again later");
+    public static SmtpReply TooManyConnectionsFromIp { get; } = new(421, "4.7.0", "Too many connections from your address, try again later");
     public static SmtpReply StorageUnavailable { get; } = new(451, "4.3.0", "Temporary storage failure, message not accepted; try again later");
     public static SmtpReply TooManyErrors { get; } = new(421, "4.7.0", "Too many errors, closing connection");
     public static SmtpReply Timeout(string host) => new(421, "4.4.2", $"{host} timeout exceeded, closing connection");

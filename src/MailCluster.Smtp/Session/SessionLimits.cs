@@ -8,8 +8,13 @@ public sealed record SessionLimits(
     bool TlsAvailable,
     int SoftErrorLimit,
     int HardErrorLimit,
-    TimeSpan ErrorDelay)
+    TimeSpan ErrorDelay,
+    bool AuthEnabled = false,
+    bool AuthAllowPlaintext = false)
 {
+    /// <summary>AUTH is offered only over TLS unless the listener allows plaintext (loopback test setups).</summary>
+    public bool AuthOffered(SmtpSession session) => AuthEnabled && (session.Tls || AuthAllowPlaintext);
+
     /// <summary>RFC 5321 4.5.3.1.6 counts the CRLF; 1000 octets is the limit for text lines.</summary>
     public const int MaxLineOctets = 1000;
 

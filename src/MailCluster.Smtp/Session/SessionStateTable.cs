@@ -23,6 +23,18 @@ public static class SessionStateTable
         return new SessionStep(next, Replies.RecipientOk, SessionAction.None);
     }
 
+    /// <summary>The reply and session after the relay policy has answered an <see cref="AuthorizeSenderAction"/>.</summary>
+    public static SessionStep SenderVerdict(SmtpSession session, MailCommand mail, SmtpReply? refusal)
+    {
+        if (refusal is not null) return CountError(new SessionStep(session, refusal, SessionAction.None));
+        return new SessionStep(session with { Transaction = MailTransaction.Start(mail.ReversePath, mail.Parameters) },
+            Replies.SenderOk, SessionAction.None);
+    }
+
+    /// <summary>After a successful AUTH (RFC 4954: 235 2.7.0).</summary>
+    public static SessionStep Authenticated(SmtpSession session, string login) =>
+        new(session with { AuthenticatedUser = login }, Replies.AuthSucceeded, SessionAction.None);
+
     /// <summary>Ends the transaction after the message was stored or refused (DATA end or BDAT LAST).</summary>
     public static SmtpSession EndTransaction(SmtpSession session) => session with { Transaction = null };
 
@@ -47,7 +59,7 @@ public static class SessionStateTable
         VrfyCommand => Reply(s, Replies.CannotVerify),
         HelpCommand => Reply(s, Replies.Help),
         StartTlsCommand => StartTls(s, limits),
-        AuthCommand => Reply(s, Replies.AuthNotAvailable),
+        AuthCommand auth => Auth(s, auth, limits),
         InvalidCommand invalid => Reply(s, invalid.Reply),
         UnknownCommand => Reply(s, Replies.UnknownCommand),
         _ => Reply(s, Replies.UnknownCommand),
@@ -60,6 +72,7 @@ public static class SessionStateTable
         var lines = new List<string> { limits.HostName, "PIPELINING", $"SIZE {limits.MaxMessageSize}", "8BITMIME", "SMTPUTF8",
             "ENHANCEDSTATUSCODES", "CHUNKING" };
         if (limits.TlsAvailable && !s.Tls) lines.Add("STARTTLS");
+        if (limits.AuthOffered(s)) lines.Add("AUTH " + string.Join(' ', SupportedMechanisms));
         return new SmtpReply(250, null, lines);
     }
 
@@ -71,8 +84,20 @@ public static class SessionStateTable
         if (!s.Esmtp && p != MailParameters.None) return Reply(s, Replies.ParameterNotImplemented("ESMTP parameters require EHLO"));
         if (p.DeclaredSize > limits.MaxMessageSize) return Reply(s, Replies.MessageTooBig(limits.MaxMessageSize));
         if (!p.SmtpUtf8 && !mail.ReversePath.IsAscii) return Reply(s, Replies.AddressRequiresSmtpUtf8);
-        return Reply(s with { Transaction = MailTransaction.Start(mail.ReversePath, p) }, Replies.SenderOk);
+        return new SessionStep(s, null, new AuthorizeSenderAction(mail));
     }
+
+    private static SessionStep Auth(SmtpSession s, AuthCommand auth, SessionLimits limits)
+    {
+        if (!limits.AuthOffered(s)) return Reply(s, limits.AuthEnabled ? Replies.AuthRequiresTls : Replies.AuthNotAvailable);
+        if (!s.Greeted || !s.Esmtp) return Reply(s, Replies.BadSequence("Send EHLO first"));
+        if (s.AuthenticatedUser is not null) return Reply(s, Replies.BadSequence("Already authenticated"));
+        if (s.Transaction is not null) return Reply(s, Replies.BadSequence("AUTH not allowed during a mail transaction"));
+        if (!SupportedMechanisms.Contains(auth.Mechanism)) return Reply(s, Replies.UnknownAuthMechanism);
+        return new SessionStep(s, null, new AuthenticateAction(auth.Mechanism, auth.InitialResponse));
+    }
+
+    public static IReadOnlyList<string> SupportedMechanisms { get; } = ["PLAIN", "LOGIN"];
 
     private static SessionStep Rcpt(SmtpSession s, RcptCommand rcpt, SessionLimits limits)
     {

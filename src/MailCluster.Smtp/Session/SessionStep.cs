@@ -14,6 +14,10 @@ public sealed record CloseAction : SessionAction;
 public sealed record StartTlsAction : SessionAction;
 /// <summary>Ask the relay policy about the recipient; the reply comes from its verdict.</summary>
 public sealed record AuthorizeRecipientAction(MailPath Recipient) : SessionAction;
+/// <summary>Ask the relay policy about MAIL FROM; the transaction starts only on a permit.</summary>
+public sealed record AuthorizeSenderAction(MailCommand Mail) : SessionAction;
+/// <summary>Run the SASL exchange for <paramref name="Mechanism"/> (already known to be supported).</summary>
+public sealed record AuthenticateAction(string Mechanism, string? InitialResponse) : SessionAction;
 /// <summary>Send 354 and read a dot-terminated body.</summary>
 public sealed record ReceiveDataAction : SessionAction;
 /// <summary>Read exactly <paramref name="Size"/> octets. If <paramref name="RefuseAfterRead"/> is set, discard them and send it.</summary>

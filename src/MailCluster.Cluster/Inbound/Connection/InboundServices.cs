@@ -1,12 +1,13 @@
 using System.Security.Cryptography.X509Certificates;
-using MailCluster.Core.Policy;
+using Akka.Actor;
 using MailCluster.Core.Spool;
 
 namespace MailCluster.Cluster.Inbound.Connection;
 
-/// <summary>What every SMTP session of a node shares: the spool, the recipient policy and the TLS certificate.</summary>
+/// <summary>What every SMTP session of a node shares: the spool, the relay-policy actor and the TLS certificate.</summary>
 public sealed record InboundServices(
     IMessageSpool Spool,
-    LocalDomainRecipientPolicy RecipientPolicy,
+    IActorRef RelayPolicy,
     X509Certificate2? Certificate,
-    TimeSpan StoreTimeout);
+    TimeSpan StoreTimeout,
+    TimeSpan PolicyTimeout);

@@ -2,7 +2,10 @@ using System.Buffers;
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
+using System.Text;
 using MailCluster.Cluster.Inbound.Listener;
+using MailCluster.Cluster.Policy;
+using MailCluster.Core.Auth;
 using MailCluster.Core.Policy;
 using MailCluster.Smtp.Data;
 using MailCluster.Smtp.Protocol;
@@ -29,6 +32,7 @@ public sealed class SmtpConnectionActor : ReceiveActor
     private ArrayBufferWriter<byte>? _body;
     private DotStuffedBodyReader? _dataReader;
     private ChunkBodyReader? _chunkReader;
+    private ISaslMechanism? _sasl;
 
     public static Props Props(SmtpWire wire, IPEndPoint remote, ListenerSettings listener, InboundServices services) =>
         Akka.Actor.Props.Create(() => new SmtpConnectionActor(wire, remote, listener, services));
@@ -46,6 +50,10 @@ public sealed class SmtpConnectionActor : ReceiveActor
         Receive<ChunkReceived>(OnChunkReceived);
         Receive<MessageStored>(OnStored);
         Receive<MessageNotStored>(OnNotStored);
+        Receive<SenderChecked>(c => Apply(SessionStateTable.SenderVerdict(_session, c.Mail, Refusal(c.Verdict))));
+        Receive<RecipientChecked>(c => Apply(SessionStateTable.RecipientVerdict(_session, c.Recipient, Refusal(c.Verdict))));
+        Receive<SaslLine>(OnSaslLine);
+        Receive<AuthenticationChecked>(OnAuthenticationChecked);
         Receive<TlsStarted>(t => { if (t.Succeeded) Continue(null, ReadCommand); else Stop("TLS handshake failed"); });
         Receive<ConnectionClosed>(_ => Context.Stop(Self));
         Receive<IoFailed>(f => Stop($"I/O failed: {f.Cause.Message}"));
@@ -80,8 +88,18 @@ public sealed class SmtpConnectionActor : ReceiveActor
                 var certificate = _services.Certificate!;
                 Continue(step.Reply, async () => new TlsStarted(await _wire.StartTlsAsync(certificate, _listener.Timeouts.TlsHandshake)));
                 break;
+            case AuthorizeSenderAction mailFrom:
+                AskPolicy(new RelayPolicyProtocol.CheckSender(_listener.Name, Request(mailFrom.Mail.ReversePath, null)),
+                    verdict => new SenderChecked(mailFrom.Mail, verdict));
+                break;
             case AuthorizeRecipientAction authorize:
-                AuthorizeRecipient(authorize.Recipient);
+                var reversePath = _session.Transaction!.Sender;
+                AskPolicy(new RelayPolicyProtocol.CheckRecipient(_listener.Name, Request(reversePath, authorize.Recipient)),
+                    verdict => new RecipientChecked(authorize.Recipient, verdict));
+                break;
+            case AuthenticateAction auth:
+                _sasl = SaslMechanisms.Create(auth.Mechanism)!;
+                ContinueSasl(_sasl.Start(auth.InitialResponse));
                 break;
             case ReceiveDataAction:
                 _body = new ArrayBufferWriter<byte>(16 * 1024);
@@ -98,14 +116,89 @@ public sealed class SmtpConnectionActor : ReceiveActor
         }
     }
 
-    private void AuthorizeRecipient(MailPath recipient)
+    private PolicyRequest Request(MailPath sender, MailPath? recipient) =>
+        new(_remote.Address, _session.HeloName ?? "", sender, recipient, _session.AuthenticatedUser);
+
+    /// <summary>The relay-policy actor decides (and logs); if it cannot answer in time the client is told to retry.</summary>
+    private void AskPolicy(object question, Func<PolicyVerdict, object> toMessage)
     {
-        var verdict = _services.RecipientPolicy.Check(recipient);
-        SmtpReply? refusal = verdict switch { Reject r => r.Reply, Defer d => d.Reply, _ => null };
-        if (refusal is not null)
-            _log.Info("reject: RCPT from [{0}]: {1} {2}; from={3} to={4} rule={5}", _remote.Address, refusal.Code,
-                refusal.EnhancedCode, _session.Transaction?.Sender, recipient, verdict.Rule);
-        Apply(SessionStateTable.RecipientVerdict(_session, recipient, refusal));
+        var (policy, timeout) = (_services.RelayPolicy, _services.PolicyTimeout);
+        Continue(null, async () =>
+        {
+            try { return toMessage(await policy.Ask<PolicyVerdict>(question, timeout)); }
+            catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+            {
+                return toMessage(new Defer(Replies.PolicyUnavailable, "policy-unavailable"));
+            }
+        });
+    }
+
+    private static SmtpReply? Refusal(PolicyVerdict verdict) => verdict switch
+    {
+        Reject r => r.Reply,
+        Defer d => d.Reply,
+        _ => null,
+    };
+
+    private void ContinueSasl(SaslStep step)
+    {
+        switch (step)
+        {
+            case Challenge challenge:
+                Continue(new SmtpReply(334, null, challenge.Base64Text), async () =>
+                    new SaslLine(await _wire.ReadCommandAsync(_listener.Timeouts.Command)));
+                break;
+            case Credentials credentials:
+                var (policy, timeout) = (_services.RelayPolicy, _services.PolicyTimeout);
+                Continue(null, async () =>
+                {
+                    try
+                    {
+                        var result = await policy.Ask<RelayPolicyProtocol.AuthenticationResult>(
+                            new RelayPolicyProtocol.Authenticate(credentials.Login, credentials.Password), timeout);
+                        return new AuthenticationChecked(credentials.Login, result.Succeeded);
+                    }
+                    catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+                    {
+                        return new AuthenticationChecked(credentials.Login, null);
+                    }
+                });
+                break;
+            case SaslCancelled:
+                _sasl = null;
+                Refuse(Replies.AuthCancelled);
+                break;
+            default:
+                _sasl = null;
+                Refuse(Replies.AuthMalformed);
+                break;
+        }
+    }
+
+    private void OnSaslLine(SaslLine line)
+    {
+        if (!Completed(line.Line.Outcome)) return;
+        if (line.Line.TooLong || _sasl is null) { _sasl = null; Refuse(Replies.AuthMalformed); return; }
+        ContinueSasl(_sasl.Continue(Encoding.ASCII.GetString(line.Line.Bytes)));
+    }
+
+    private void OnAuthenticationChecked(AuthenticationChecked checkedAuth)
+    {
+        _sasl = null;
+        switch (checkedAuth.Succeeded)
+        {
+            case true:
+                _log.Info("auth: client=[{0}] login={1} succeeded", _remote.Address, checkedAuth.Login);
+                Apply(SessionStateTable.Authenticated(_session, checkedAuth.Login));
+                break;
+            case false:
+                _log.Info("auth: client=[{0}] login={1} failed", _remote.Address, checkedAuth.Login);
+                Refuse(Replies.AuthFailed); // counts as an error, so repeated failures are tarpitted and cut off
+                break;
+            default:
+                Continue(new SmtpReply(454, "4.7.0", "Temporary authentication failure"), ReadCommand);
+                break;
+        }
     }
 
     private void ReceiveChunk(ReceiveChunkAction chunk)

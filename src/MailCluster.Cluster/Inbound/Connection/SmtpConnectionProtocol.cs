@@ -1,9 +1,10 @@
+using MailCluster.Core.Policy;
 using MailCluster.Smtp.Protocol;
 using MailCluster.Smtp.Transport;
 
 namespace MailCluster.Cluster.Inbound.Connection;
 
-/// <summary>Completions of the connection's own I/O, piped back to it. Only one is outstanding at a time.</summary>
+/// <summary>Completions of the connection's own I/O and questions, piped back to it. Only one is outstanding at a time.</summary>
 internal static class SmtpConnectionProtocol
 {
     public sealed record DataReceived(ReadOutcome Outcome);
@@ -13,4 +14,9 @@ internal static class SmtpConnectionProtocol
     public sealed record TlsStarted(bool Succeeded);
     public sealed record ConnectionClosed;
     public sealed record IoFailed(Exception Cause);
+    public sealed record SenderChecked(MailCommand Mail, PolicyVerdict Verdict);
+    public sealed record RecipientChecked(MailPath Recipient, PolicyVerdict Verdict);
+    /// <summary>A client line inside an AUTH exchange: never parsed as a command.</summary>
+    public sealed record SaslLine(CommandLine Line);
+    public sealed record AuthenticationChecked(string Login, bool? Succeeded);
 }

@@ -15,5 +15,6 @@ public sealed record ListenerSettings(
     IPEndPoint Endpoint,
     bool StartTls,
     int MaxConnections,
+    int MaxConnectionsPerIp,
     SessionLimits Limits,
     SmtpTimeouts Timeouts);

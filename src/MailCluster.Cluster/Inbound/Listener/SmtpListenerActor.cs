@@ -23,7 +23,9 @@ public sealed class SmtpListenerActor : ReceiveActor
     private readonly IPEndPoint _boundEndpoint;
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private int _activeSessions;
+    private readonly Dictionary<IActorRef, IPAddress> _sessionClients = new();
+    private readonly Dictionary<IPAddress, int> _sessionsPerClient = new();
+    private int ActiveSessionCount => _sessionClients.Count;
 
     public static Props Props(Socket boundSocket, ListenerSettings settings, InboundServices services) =>
         Akka.Actor.Props.Create(() => new SmtpListenerActor(boundSocket, settings, services));
@@ -36,8 +38,8 @@ public sealed class SmtpListenerActor : ReceiveActor
         _boundEndpoint = (IPEndPoint)boundSocket.LocalEndPoint!;
 
         Receive<ConnectionAccepted>(OnAccepted);
-        Receive<Terminated>(_ => _activeSessions--);
-        Receive<GetActiveSessions>(_ => Sender.Tell(new ActiveSessions(_settings.Name, _boundEndpoint, _activeSessions)));
+        Receive<Terminated>(t => SessionEnded(t.ActorRef));
+        Receive<GetActiveSessions>(_ => Sender.Tell(new ActiveSessions(_settings.Name, _boundEndpoint, ActiveSessionCount)));
         Receive<StopAccepting>(_ => CloseListeningSocket());
     }
 
@@ -89,23 +91,37 @@ public sealed class SmtpListenerActor : ReceiveActor
     {
         var socket = accepted.Socket;
         if (socket.RemoteEndPoint is not IPEndPoint remote) { socket.Dispose(); return; }
-        if (_activeSessions >= _settings.MaxConnections)
+        if (ActiveSessionCount >= _settings.MaxConnections)
         {
-            _log.Warning("connection from [{0}] refused: {1} sessions active on {2}", remote.Address, _activeSessions, _settings.Name);
-            _ = RefuseAsync(socket);
+            _log.Warning("connection from [{0}] refused: {1} sessions active on {2}", remote.Address, ActiveSessionCount, _settings.Name);
+            _ = RefuseAsync(socket, new SmtpReply(421, "4.7.0", "Too many connections, try again later"));
+            return;
+        }
+        var client = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
+        var fromClient = _sessionsPerClient.GetValueOrDefault(client);
+        if (fromClient >= _settings.MaxConnectionsPerIp)
+        {
+            _log.Warning("connection from [{0}] refused: {1} sessions from that address on {2}", client, fromClient, _settings.Name);
+            _ = RefuseAsync(socket, Replies.TooManyConnectionsFromIp);
             return;
         }
         var wire = new SmtpWire(socket);
         var session = Context.ActorOf(SmtpConnectionActor.Props(wire, remote, _settings, _services));
         Context.Watch(session);
-        _activeSessions++;
+        _sessionClients[session] = client;
+        _sessionsPerClient[client] = fromClient + 1;
     }
 
-    private static async Task RefuseAsync(Socket socket)
+    private void SessionEnded(IActorRef session)
+    {
+        if (!_sessionClients.Remove(session, out var client)) return;
+        if (--_sessionsPerClient[client] == 0) _sessionsPerClient.Remove(client);
+    }
+
+    private static async Task RefuseAsync(Socket socket, SmtpReply reply)
     {
         try
         {
-            var reply = new SmtpReply(421, "4.7.0", "Too many connections, try again later");
             await socket.SendAsync(Encoding.ASCII.GetBytes(reply.ToWire()));
             socket.Shutdown(SocketShutdown.Both);
         }

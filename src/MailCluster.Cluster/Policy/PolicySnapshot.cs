@@ -1,0 +1,19 @@
+using MailCluster.Core.Auth;
+using MailCluster.Core.Dnsbl;
+using MailCluster.Core.Policy;
+
+namespace MailCluster.Cluster.Policy;
+
+/// <summary>
+/// The whole policy as loaded from config: swapped atomically on reload, so a session never sees half of an old
+/// policy and half of a new one.
+/// </summary>
+public sealed record PolicySnapshot(
+    RelayPolicyRules Rules,
+    IReadOnlyDictionary<string, ListenerPolicy> Listeners,
+    UserDirectory Users,
+    IReadOnlyList<DnsblZone> DnsblZones,
+    DnsblLookupOptions? Dnsbl)
+{
+    public ListenerPolicy For(string listener) => Listeners.TryGetValue(listener, out var p) ? p : ListenerPolicy.Default;
+}

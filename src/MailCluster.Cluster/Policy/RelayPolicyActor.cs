@@ -1,0 +1,115 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Event;
+using MailCluster.Core.Dnsbl;
+using MailCluster.Core.Policy;
+using static MailCluster.Cluster.Policy.RelayPolicyProtocol;
+
+namespace MailCluster.Cluster.Policy;
+
+/// <summary>
+/// Authorizes every sender and recipient for every session of the node, and logs each decision with the client IP,
+/// the addresses, the verdict and the rule. Decisions are pure functions of the current <see cref="PolicySnapshot"/>;
+/// the actor adds the slow parts (DNSBL lookups, password hashing) off its own thread and swaps the snapshot on reload.
+/// </summary>
+public sealed class RelayPolicyActor : ReceiveActor
+{
+    private readonly Func<DnsblLookupOptions, IDnsblLookup> _createLookup;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<IPAddress, (DnsblResult Result, DateTime Expires)> _dnsblCache = new();
+    private PolicySnapshot _policy;
+    private IDnsblLookup? _lookup;
+
+    private static readonly TimeSpan DnsblCacheTime = TimeSpan.FromMinutes(1);
+
+    public static Props Props(PolicySnapshot policy, Func<DnsblLookupOptions, IDnsblLookup> createLookup) =>
+        Akka.Actor.Props.Create(() => new RelayPolicyActor(policy, createLookup));
+
+    public RelayPolicyActor(PolicySnapshot policy, Func<DnsblLookupOptions, IDnsblLookup> createLookup)
+    {
+        _createLookup = createLookup;
+        _policy = policy;
+        _lookup = policy.Dnsbl is null ? null : createLookup(policy.Dnsbl);
+
+        Receive<CheckSender>(OnCheckSender);
+        Receive<CheckRecipient>(OnCheckRecipient);
+        Receive<Authenticate>(OnAuthenticate);
+        Receive<DnsblLooked>(d => _dnsblCache[d.Ip] = (d.Result, DateTime.UtcNow + DnsblCacheTime));
+        Receive<ReloadPolicy>(r =>
+        {
+            _policy = r.Policy;
+            _lookup = r.Policy.Dnsbl is null ? null : _createLookup(r.Policy.Dnsbl);
+            _dnsblCache.Clear();
+            _log.Info("policy reloaded: {0} listener(s), {1} local domain(s), {2} relay domain(s), {3} DNSBL zone(s)",
+                r.Policy.Listeners.Count, r.Policy.Rules.LocalDomains.Count, r.Policy.Rules.RelayDomains.Count, r.Policy.DnsblZones.Count);
+            Sender.Tell(new PolicyReloaded());
+        });
+        Receive<GetPolicy>(_ => Sender.Tell(_policy));
+    }
+
+    private sealed record DnsblLooked(IPAddress Ip, DnsblResult Result);
+
+    private void OnCheckSender(CheckSender check)
+    {
+        var verdict = SenderRestrictions.Evaluate(check.Request, _policy.Rules, _policy.For(check.Listener), _policy.Users);
+        LogDecision("MAIL", check.Request, verdict);
+        Sender.Tell(verdict);
+    }
+
+    private void OnCheckRecipient(CheckRecipient check)
+    {
+        var policy = _policy;
+        var listener = policy.For(check.Listener);
+        if (!listener.ChecksDnsbl || _lookup is null || policy.DnsblZones.Count == 0)
+        {
+            Decide(check.Request, policy, listener, Sender);
+            return;
+        }
+        var ip = check.Request.ClientIp;
+        if (_dnsblCache.TryGetValue(ip, out var cached) && cached.Expires > DateTime.UtcNow)
+        {
+            Decide(check.Request with { Dnsbl = cached.Result }, policy, listener, Sender);
+            return;
+        }
+        var (self, replyTo, lookup) = (Self, Sender, _lookup);
+        lookup.CheckAsync(ip, policy.DnsblZones, CancellationToken.None).ContinueWith(t =>
+        {
+            var result = t.IsCompletedSuccessfully ? t.Result : new LookupFailed(policy.DnsblZones[0].Zone, t.Exception?.GetBaseException().Message ?? "lookup failed");
+            if (result is not LookupFailed) self.Tell(new DnsblLooked(ip, result));
+            Decide(check.Request with { Dnsbl = result }, policy, listener, replyTo);
+        }, TaskScheduler.Default);
+    }
+
+    /// <summary>Pure evaluation plus the audit line; safe to call from a lookup continuation (touches no actor state).</summary>
+    private void Decide(PolicyRequest request, PolicySnapshot policy, ListenerPolicy listener, IActorRef replyTo)
+    {
+        var verdict = RecipientRestrictions.Evaluate(request, policy.Rules, listener.RecipientRestrictions);
+        LogDecision("RCPT", request, verdict);
+        replyTo.Tell(verdict);
+    }
+
+    private void LogDecision(string stage, PolicyRequest r, PolicyVerdict verdict)
+    {
+        var (kind, reply) = verdict switch
+        {
+            Reject rej => ("reject", rej.Reply.ToString()),
+            Defer def => ("defer", def.Reply.ToString()),
+            _ => ("permit", ""),
+        };
+        _log.Info($"policy {stage}: client=[{r.ClientIp}] helo={r.HeloName} from={r.Sender} to={r.Recipient?.ToString() ?? "-"} " +
+                  $"auth={r.AuthenticatedUser ?? "-"} verdict={kind} rule={verdict.Rule} {reply}".TrimEnd());
+    }
+
+    /// <summary>PBKDF2 is deliberately slow; it runs on the thread pool so other sessions' checks are not held up.</summary>
+    private void OnAuthenticate(Authenticate request)
+    {
+        var users = _policy.Users;
+        var (replyTo, log) = (Sender, _log);
+        Task.Run(() =>
+        {
+            var ok = users.TryAuthenticate(request.Login, request.Password, out _);
+            if (!ok) log.Warning("auth failed: login={0}", request.Login);
+            replyTo.Tell(new AuthenticationResult(ok, request.Login));
+        });
+    }
+}
