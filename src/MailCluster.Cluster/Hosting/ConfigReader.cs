@@ -29,6 +29,8 @@ public sealed class ConfigReader(Config config, string basePath, List<ConfigProb
     public IReadOnlyList<string> StringList(string relative) =>
         Read<IReadOnlyList<string>>(relative, [], "a list of strings", p => config.GetStringList(p).ToList());
 
+    public int Int(string relative, int fallback) => Read(relative, fallback, "an integer", p => config.GetInt(p, fallback));
+
     public int PositiveInt(string relative, int fallback) =>
         Check(relative, Read(relative, fallback, "an integer", p => config.GetInt(p, fallback)), v => v > 0, "must be greater than 0", fallback);
 

@@ -4,7 +4,11 @@ using Akka.Actor;
 using Akka.Configuration;
 using MailCluster.Cluster.Inbound.Connection;
 using MailCluster.Cluster.Inbound.Listener;
+using MailCluster.Cluster.Bounce;
+using MailCluster.Cluster.Delivery;
 using MailCluster.Cluster.Policy;
+using MailCluster.Cluster.Queue;
+using MailCluster.Core.Routing;
 using MailCluster.Core.Dnsbl;
 using MailCluster.Core.Spool;
 
@@ -24,6 +28,13 @@ public sealed class NodeHost : IAsyncDisposable
     public IReadOnlyDictionary<string, IPEndPoint> Endpoints { get; }
     public IActorRef RelayPolicy { get; }
 
+    /// <summary>The shard region of the next-hop queues: send it any <see cref="IQueueCommand"/>.</summary>
+    public IActorRef Queues { get; }
+
+    public IMessageAcceptance Acceptance { get; }
+
+    private readonly RoutingHolder _routing;
+
     /// <summary>
     /// Applies a new configuration's policy (domains, networks, restriction lists, users, DNSBL) without touching
     /// sessions: each asks the policy actor per command, so the next RCPT already sees the new rules.
@@ -33,11 +44,23 @@ public sealed class NodeHost : IAsyncDisposable
     {
         var settings = NodeSettingsLoader.Load(config, userLayer);
         await RelayPolicy.Ask<RelayPolicyProtocol.PolicyReloaded>(new RelayPolicyProtocol.ReloadPolicy(settings.Policy), TimeSpan.FromSeconds(10));
+        _routing.Current = settings.Routing;
+    }
+
+    /// <summary>Routing is swapped whole on reload; messages being accepted finish with the table they started with.</summary>
+    private sealed class RoutingHolder(RoutingTable initial)
+    {
+        private volatile RoutingTable _current = initial;
+        public RoutingTable Current { get => _current; set => _current = value; }
     }
 
     private NodeHost(NodeSettings settings, ActorSystem system, IMessageSpool spool,
-        Dictionary<string, IActorRef> listeners, Dictionary<string, IPEndPoint> endpoints, IActorRef relayPolicy)
+        Dictionary<string, IActorRef> listeners, Dictionary<string, IPEndPoint> endpoints, IActorRef relayPolicy,
+        IActorRef queues, IMessageAcceptance acceptance, RoutingHolder routing)
     {
+        Queues = queues;
+        Acceptance = acceptance;
+        _routing = routing;
         RelayPolicy = relayPolicy;
         Settings = settings;
         System = system;
@@ -66,9 +89,19 @@ public sealed class NodeHost : IAsyncDisposable
             throw;
         }
 
-        var system = ActorSystem.Create("mailcluster", config);
+        AkkaBootstrap.PrepareJournalFile(settings.Storage.JournalPath);
+        var system = ActorSystem.Create("mailcluster", AkkaBootstrap.Build(settings, config));
+        await JoinClusterAsync(system, settings.Cluster);
         var relayPolicy = system.ActorOf(RelayPolicyActor.Props(settings.Policy, o => new DnsClientDnsblLookup(o)), "relay-policy");
-        var services = new InboundServices(spool, relayPolicy, certificate, settings.Storage.WriteTimeout, settings.PolicyTimeout);
+
+        var routing = new RoutingHolder(settings.Routing);
+        MessageAcceptance? acceptance = null;
+        var bounces = system.ActorOf(BounceActor.Props(spool, () => acceptance!, settings.HostName), "bounce");
+        var transports = new DeliveryTransportFactory(settings.Delivery);
+        var queues = QueueSharding.Start(system, new QueueServices(spool, transports, bounces, settings.Queue));
+        acceptance = new MessageAcceptance(spool, queues, () => routing.Current, settings.Queue.EnqueueTimeout);
+
+        var services = new InboundServices(acceptance, relayPolicy, certificate, settings.Storage.WriteTimeout, settings.PolicyTimeout);
         var listeners = new Dictionary<string, IActorRef>();
         var endpoints = new Dictionary<string, IPEndPoint>();
         foreach (var listener in settings.Listeners)
@@ -77,7 +110,18 @@ public sealed class NodeHost : IAsyncDisposable
             endpoints[listener.Name] = (IPEndPoint)socket.LocalEndPoint!;
             listeners[listener.Name] = system.ActorOf(SmtpListenerActor.Props(socket, listener, services), $"listener-{listener.Name}");
         }
-        return new NodeHost(settings, system, spool, listeners, endpoints, relayPolicy);
+        return new NodeHost(settings, system, spool, listeners, endpoints, relayPolicy, queues, acceptance, routing);
+    }
+
+    /// <summary>No seeds: join ourselves and form a cluster of one, so sharding runs the same code as in a cluster.</summary>
+    private static async Task JoinClusterAsync(ActorSystem system, ClusterSettings settings)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        if (settings.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
+        else cluster.JoinSeedNodes(settings.SeedNodes.Select(Address.Parse));
+        if (settings.SeedNodes.Count == 0) await up.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private static Socket BindOrExplain(ListenerSettings listener)

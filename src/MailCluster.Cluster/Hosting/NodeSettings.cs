@@ -1,11 +1,14 @@
 using MailCluster.Cluster.Inbound.Listener;
 using MailCluster.Cluster.Policy;
+using MailCluster.Cluster.Delivery;
+using MailCluster.Cluster.Queue;
+using MailCluster.Core.Routing;
 
 namespace MailCluster.Cluster.Hosting;
 
 public sealed record TlsSettings(string CertificatePath, string CertificatePassword, bool GenerateDevelopmentCertificate);
 
-public sealed record StorageSettings(string Provider, string SqlitePath, TimeSpan BusyTimeout, TimeSpan WriteTimeout);
+public sealed record StorageSettings(string Provider, string SqlitePath, string JournalPath, TimeSpan BusyTimeout, TimeSpan WriteTimeout);
 
 /// <summary>Everything a node reads from mailcluster.*, validated. Build with <see cref="NodeSettingsLoader"/>.</summary>
 public sealed record NodeSettings(
@@ -16,4 +19,8 @@ public sealed record NodeSettings(
     TlsSettings Tls,
     StorageSettings Storage,
     PolicySnapshot Policy,
-    TimeSpan PolicyTimeout);
+    TimeSpan PolicyTimeout,
+    RoutingTable Routing,
+    QueueSettings Queue,
+    DeliverySettings Delivery,
+    ClusterSettings Cluster);

@@ -2,6 +2,9 @@ using System.Net;
 using Akka.Configuration;
 using MailCluster.Cluster.Inbound.Listener;
 using MailCluster.Cluster.Policy;
+using MailCluster.Cluster.Delivery;
+using MailCluster.Cluster.Queue;
+using MailCluster.Cluster.Routing;
 using MailCluster.Smtp.Protocol;
 using MailCluster.Smtp.Session;
 
@@ -33,11 +36,16 @@ public static class NodeSettingsLoader
         var storage = ReadStorage(root, dataDir);
         var policy = PolicySettingsLoader.Load(config, root, localDomains, listeners.Select(l => l.Name));
         var policyTimeout = root.PositiveDuration("policy.timeout", TimeSpan.FromSeconds(10));
+        var routing = RoutingSettingsLoader.Load(config, root, localDomains);
+        var queue = QueueSettingsLoader.Load(config, root);
+        var delivery = DeliverySettingsLoader.Load(root, dataDir, hostName);
+        var cluster = ReadCluster(root);
 
         var errors = problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
         return errors.Count > 0
             ? (null, problems)
-            : (new NodeSettings(hostName, dataDir, localDomains, listeners, tls, storage, policy, policyTimeout), problems);
+            : (new NodeSettings(hostName, dataDir, localDomains, listeners, tls, storage, policy, policyTimeout, routing!, queue,
+                delivery, cluster), problems);
     }
 
     public static NodeSettings Load(Config config, Config? userLayer = null)
@@ -94,13 +102,25 @@ public static class NodeSettingsLoader
         return listeners;
     }
 
+    private static ClusterSettings ReadCluster(ConfigReader root)
+    {
+        var port = root.Has("cluster.port") ? root.Int("cluster.port", 0) : 0;
+        if (port is < 0 or > 65535) root.Error("cluster.port", "must be 0 (any free port) or a TCP port");
+        var seeds = root.StringList("cluster.seed-nodes");
+        foreach (var seed in seeds.Where(s => !s.StartsWith("akka.tcp://mailcluster@", StringComparison.Ordinal)))
+            root.Error("cluster.seed-nodes", $"'{seed}' is not an address such as akka.tcp://mailcluster@10.0.0.1:4053");
+        return new ClusterSettings(root.String("cluster.hostname", "127.0.0.1"), port, seeds);
+    }
+
     private static StorageSettings ReadStorage(ConfigReader root, string dataDir)
     {
         var provider = root.String("storage.provider", "sqlite");
         if (provider != "sqlite") root.Error("storage.provider", $"'{provider}' is not supported on a single node; use sqlite");
         var path = root.String("storage.sqlite.path");
         if (path.Length == 0) path = Path.Combine(dataDir, "mailcluster.db");
-        return new StorageSettings(provider, path,
+        var journal = root.String("storage.sqlite.journal-path");
+        if (journal.Length == 0) journal = Path.Combine(dataDir, "journal.db");
+        return new StorageSettings(provider, path, journal,
             root.PositiveDuration("storage.sqlite.busy-timeout", TimeSpan.FromSeconds(5)),
             root.PositiveDuration("storage.write-timeout", TimeSpan.FromSeconds(30)));
     }

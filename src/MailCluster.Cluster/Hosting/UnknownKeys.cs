@@ -49,7 +49,8 @@ public static class UnknownKeys
         ["recipient-restrictions", "require-auth", "reject-local-sender-spoofing", "enforce-sender-login"];
 
     /// <summary>Maps whose keys are the user's own names (logins, alias addresses).</summary>
-    private static readonly string[] FreeFormMaps = ["mailcluster.local-recipients.aliases.", "mailcluster.auth.users."];
+    private static readonly string[] FreeFormMaps =
+        ["mailcluster.local-recipients.aliases.", "mailcluster.auth.users.", "mailcluster.routing.transports.", "mailcluster.queue.destinations."];
 
     private static bool IsFreeForm(string path, out string? knownSuffixCheck)
     {

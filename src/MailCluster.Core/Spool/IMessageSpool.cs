@@ -7,7 +7,14 @@ namespace MailCluster.Core.Spool;
 /// </summary>
 public interface IMessageSpool : IAsyncDisposable
 {
+    /// <summary>Idempotent per queue id and per (queue id, recipient), so a retried store never duplicates.</summary>
     Task StoreAsync(SpooledMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Retires recipients that reached a final state (delivered, bounced, expired, deleted). The body is removed with
+    /// the last one. Idempotent.
+    /// </summary>
+    Task CompleteRecipientsAsync(string queueId, IReadOnlyList<string> recipients, CancellationToken cancellationToken = default);
     Task<SpooledMessage?> LoadAsync(string queueId, CancellationToken cancellationToken = default);
     Task<IReadOnlyList<string>> ListQueueIdsAsync(CancellationToken cancellationToken = default);
 }

@@ -18,7 +18,9 @@ public sealed class SqliteMessageSpool : IMessageSpool
     private readonly CancellationTokenSource _stopping = new();
     private SqliteConnection? _writeConnection;
 
-    private sealed record PendingWrite(SpooledMessage Message, TaskCompletionSource Done);
+    /// <summary>Either a message to insert or recipients to retire; both ride the same group commit.</summary>
+    private sealed record PendingWrite(SpooledMessage? Message, string? CompletedQueueId, IReadOnlyList<string>? CompletedRecipients,
+        TaskCompletionSource Done);
 
     private SqliteMessageSpool(SqliteSpoolOptions options)
     {
@@ -75,10 +77,17 @@ public sealed class SqliteMessageSpool : IMessageSpool
     public Task StoreAsync(SpooledMessage message, CancellationToken cancellationToken = default)
     {
         // Continuations run inline on the writer: they only post the result to the session actor, which saves a thread hop per message.
-        var done = new TaskCompletionSource();
-        if (!_writes.Writer.TryWrite(new PendingWrite(message, done)))
-            done.SetException(new SpoolUnavailableException("spool is shut down"));
-        return done.Task;
+        return Enqueue(new PendingWrite(message, null, null, new TaskCompletionSource()));
+    }
+
+    public Task CompleteRecipientsAsync(string queueId, IReadOnlyList<string> recipients, CancellationToken cancellationToken = default) =>
+        Enqueue(new PendingWrite(null, queueId, recipients, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)));
+
+    private Task Enqueue(PendingWrite write)
+    {
+        if (!_writes.Writer.TryWrite(write))
+            write.Done.SetException(new SpoolUnavailableException("spool is shut down"));
+        return write.Done.Task;
     }
 
     private async Task WriteLoopAsync()
@@ -91,7 +100,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
             while (batch.Count < _options.MaxBatchMessages && bytes < _options.MaxBatchBytes && _writes.Reader.TryRead(out var write))
             {
                 batch.Add(write);
-                bytes += write.Message.Content.Length;
+                bytes += write.Message?.Content.Length ?? 0;
             }
             try
             {
@@ -119,7 +128,11 @@ public sealed class SqliteMessageSpool : IMessageSpool
             await noAutoCheckpoint.ExecuteNonQueryAsync();
         }
         await using var tx = _writeConnection.BeginTransaction(deferred: false);
-        foreach (var write in batch) await InsertAsync(_writeConnection, tx, write.Message);
+        foreach (var write in batch)
+        {
+            if (write.Message is not null) await InsertAsync(_writeConnection, tx, write.Message);
+            else await RetireAsync(_writeConnection, tx, write.CompletedQueueId!, write.CompletedRecipients!);
+        }
         await tx.CommitAsync();
     }
 
@@ -129,7 +142,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
         {
             insert.Transaction = tx;
             insert.CommandText = """
-                INSERT INTO spool_message (queue_id, sender, client_ip, helo_name, received_at, size, content)
+                INSERT OR IGNORE INTO spool_message (queue_id, sender, client_ip, helo_name, received_at, size, content)
                 VALUES ($id, $sender, $ip, $helo, $at, $size, $content)
                 """;
             insert.Parameters.AddWithValue("$id", m.QueueId);
@@ -153,6 +166,28 @@ public sealed class SqliteMessageSpool : IMessageSpool
             ordinal.Value = i;
             await rcpt.ExecuteNonQueryAsync();
         }
+    }
+
+    /// <summary>Removes finished recipients; the body goes with the last one.</summary>
+    private static async Task RetireAsync(SqliteConnection connection, SqliteTransaction tx, string queueId, IReadOnlyList<string> recipients)
+    {
+        await using (var delete = connection.CreateCommand())
+        {
+            delete.Transaction = tx;
+            delete.CommandText = "DELETE FROM spool_recipient WHERE queue_id = $id AND recipient = $rcpt";
+            delete.Parameters.AddWithValue("$id", queueId);
+            var address = delete.Parameters.Add("$rcpt", SqliteType.Text);
+            foreach (var r in recipients)
+            {
+                address.Value = r;
+                await delete.ExecuteNonQueryAsync();
+            }
+        }
+        await using var orphan = connection.CreateCommand();
+        orphan.Transaction = tx;
+        orphan.CommandText = "DELETE FROM spool_message WHERE queue_id = $id AND NOT EXISTS (SELECT 1 FROM spool_recipient WHERE queue_id = $id)";
+        orphan.Parameters.AddWithValue("$id", queueId);
+        await orphan.ExecuteNonQueryAsync();
     }
 
     public async Task<SpooledMessage?> LoadAsync(string queueId, CancellationToken cancellationToken = default)

@@ -1,12 +1,12 @@
 using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
-using MailCluster.Core.Spool;
+using MailCluster.Cluster.Queue;
 
 namespace MailCluster.Cluster.Inbound.Connection;
 
-/// <summary>What every SMTP session of a node shares: the spool, the relay-policy actor and the TLS certificate.</summary>
+/// <summary>What every SMTP session of a node shares: message acceptance (spool + queues), the relay-policy actor and the TLS certificate.</summary>
 public sealed record InboundServices(
-    IMessageSpool Spool,
+    IMessageAcceptance Acceptance,
     IActorRef RelayPolicy,
     X509Certificate2? Certificate,
     TimeSpan StoreTimeout,

@@ -278,13 +278,13 @@ public sealed class SmtpConnectionActor : ReceiveActor
     {
         var message = AcceptedMessage.Create(_session, _remote.Address, _limits.HostName, _body!.WrittenSpan);
         EndTransaction();
-        var spool = _services.Spool;
+        var acceptance = _services.Acceptance;
         var timeout = _services.StoreTimeout;
         Continue(null, async () =>
         {
             try
             {
-                await spool.StoreAsync(message).WaitAsync(timeout);
+                await acceptance.AcceptAsync(message).WaitAsync(timeout);
                 return new MessageStored(message.QueueId, message.Content.Length);
             }
             catch (Exception ex)

@@ -1,0 +1,73 @@
+using Akka.Configuration;
+using Akka.Persistence.Sql;
+using MailCluster.Cluster.Serialization;
+using Microsoft.Data.Sqlite;
+
+namespace MailCluster.Cluster.Hosting;
+
+/// <summary>
+/// The Akka side of a node, derived from mailcluster.* so operators configure one thing: a cluster (of one, by
+/// default) with sharding in ddata mode and remember-entities journaled in SQL, and Akka.Persistence.Sql for the
+/// queue journal and snapshots. An explicit akka.* key in the user's file still wins over what is derived here.
+/// </summary>
+public static class AkkaBootstrap
+{
+    public static Config Build(NodeSettings settings, Config layered)
+    {
+        var cluster = settings.Cluster;
+        var seeds = string.Join(", ", cluster.SeedNodes.Select(s => $"\"{s}\""));
+        var journal = Quote($"Data Source={settings.Storage.JournalPath};Pooling=true");
+        var derived = ConfigurationFactory.ParseString($$"""
+            akka {
+              actor.provider = cluster
+              remote.dot-netty.tcp {
+                hostname = {{Quote(cluster.Hostname)}}
+                port = {{cluster.Port}}
+              }
+              cluster {
+                seed-nodes = [{{seeds}}]
+                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver.active-strategy = keep-majority
+                sharding {
+                  state-store-mode = ddata
+                  remember-entities = on
+                  # "ddata" here would use LMDB, which crashes on this stack (see docs); the SQL journal works.
+                  remember-entities-store = eventsourced
+                  distributed-data.durable.keys = []
+                  passivate-idle-entity-after = off
+                }
+              }
+              persistence {
+                journal.plugin = "akka.persistence.journal.sql"
+                snapshot-store.plugin = "akka.persistence.snapshot-store.sql"
+                journal.sql {
+                  connection-string = {{journal}}
+                  provider-name = "SQLite.MS"
+                  auto-initialize = on
+                }
+                snapshot-store.sql {
+                  connection-string = {{journal}}
+                  provider-name = "SQLite.MS"
+                  auto-initialize = on
+                }
+              }
+            }
+            {{MailClusterSerializer.Hocon}}
+            """);
+        return layered.WithFallback(derived).WithFallback(SqlPersistence.DefaultConfiguration);
+    }
+
+    /// <summary>WAL sticks to the file; Akka's SQLite connections then inherit it (synchronous stays FULL, SQLite's default).</summary>
+    public static void PrepareJournalFile(string path)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        using var connection = new SqliteConnection($"Data Source={path}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
+    }
+
+    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

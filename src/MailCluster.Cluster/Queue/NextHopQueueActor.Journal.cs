@@ -1,0 +1,72 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+
+namespace MailCluster.Cluster.Queue;
+
+/// <summary>
+/// Group commit. A hot queue (every message to one relay host) would top out at a round trip per event with plain
+/// Persist, so events wait in an outbox while a write is in flight and the next write takes all of them at once.
+/// Each event's callback (the acknowledgement to ingress, the retirement from the spool) runs only once it is stored.
+/// </summary>
+public sealed partial class NextHopQueueActor
+{
+    private sealed class BatchWritten
+    {
+        public static readonly BatchWritten Instance = new();
+    }
+
+    private List<(IQueueEvent Event, Action? After)> _outbox = [];
+    private bool IsWriting { get; set; }
+    private int _eventsSinceSnapshot;
+
+    private void Write(IQueueEvent e, Action? after = null)
+    {
+        _outbox.Add((e, after));
+        if (!IsWriting) FlushOutbox();
+    }
+
+    private void FlushOutbox()
+    {
+        var batch = _outbox;
+        _outbox = [];
+        IsWriting = true;
+        var next = 0;
+        PersistAllAsync(batch.Select(b => b.Event), _ =>
+        {
+            var (stored, after) = batch[next++];
+            _state.Apply(stored);
+            _eventsSinceSnapshot++;
+            after?.Invoke();
+        });
+        DeferAsync(BatchWritten.Instance, _ =>
+        {
+            IsWriting = false;
+            MaybeSnapshot();
+            if (_outbox.Count > 0) FlushOutbox();
+            Work();
+        });
+    }
+
+    /// <summary>Snapshots bound recovery time; events before a saved snapshot are then deleted.</summary>
+    private void MaybeSnapshot()
+    {
+        if (_eventsSinceSnapshot < _services.Settings.SnapshotEvery) return;
+        _eventsSinceSnapshot = 0;
+        SaveSnapshot(_state.ToSnapshot());
+    }
+
+    private void SnapshotCommands()
+    {
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            DeleteMessages(saved.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(failed => _log.Warning("queue {0}: snapshot failed: {1}", _hopKey, failed.Cause.Message));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(failed => _log.Warning("queue {0}: event cleanup failed: {1}", _hopKey, failed.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+}

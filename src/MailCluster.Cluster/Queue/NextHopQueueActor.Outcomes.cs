@@ -1,0 +1,157 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Actor;
+using MailCluster.Cluster.Bounce;
+using MailCluster.Core.Bounce;
+using MailCluster.Core.Delivery;
+using MailCluster.Core.Queue;
+using static MailCluster.Cluster.Delivery.DeliveryProtocol;
+
+namespace MailCluster.Cluster.Queue;
+
+/// <summary>Turning delivery results into journaled facts: delivered, deferred with backoff, failed, expired, bounced.</summary>
+public sealed partial class NextHopQueueActor
+{
+    private void Record(DeliveryReport report)
+    {
+        var now = Now;
+        var events = new List<IQueueEvent>();
+        if (_state.Find(report.QueueId) is { } message)
+        {
+            var known = report.Results.Where(r => message.Recipients.TryGetValue(r.Recipient, out var p) && p.Pending).ToList();
+            var delivered = known.Where(r => r.Status == DeliveryStatus.Delivered).Select(r => r.Recipient).ToList();
+            if (delivered.Count > 0) events.Add(new RecipientsDelivered(report.QueueId, delivered, now));
+
+            var failed = known.Where(r => r.Status == DeliveryStatus.Failed)
+                .Select(r => new FailedRecipient(r.Recipient, r.EnhancedStatus, r.Diagnostic, r.RemoteMta)).ToList();
+            if (failed.Count > 0) events.Add(new RecipientsFailed(report.QueueId, failed, Expired: false, now));
+
+            var expired = new List<FailedRecipient>();
+            foreach (var group in known.Where(r => r.Status == DeliveryStatus.Deferred)
+                         .GroupBy(r => RetrySchedule.Next(_policy.Retry, message.ArrivedAt, message.Recipients[r.Recipient].Attempts + 1, now)))
+            {
+                if (group.Key is { } next)
+                    events.Add(new RecipientsDeferred(report.QueueId, group.Select(r => r.Recipient).ToList(),
+                        group.First().Diagnostic, next, now));
+                else
+                    expired.AddRange(group.Select(r => new FailedRecipient(r.Recipient, "4.4.7",
+                        $"{r.Diagnostic} (delivery time expired)", r.RemoteMta)));
+            }
+            if (expired.Count > 0) events.Add(new RecipientsFailed(report.QueueId, expired, Expired: true, now));
+            Log(report);
+        }
+
+        if (events.Count == 0)
+        {
+            _inFlight.Remove(report.QueueId);
+            return;
+        }
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            var last = i == events.Count - 1;
+            Write(e, () =>
+            {
+                if (e is RecipientsDelivered d) Retire(d.QueueId, d.Recipients);
+                if (last) _inFlight.Remove(report.QueueId);
+            });
+        }
+    }
+
+    private void Log(DeliveryReport report)
+    {
+        foreach (var r in report.Results)
+            _log.Info("{0}: to=<{1}>, relay={2}, status={3} ({4} {5})", report.QueueId, r.Recipient,
+                r.RemoteMta ?? _hopKey, r.Status.ToString().ToLowerInvariant(), r.EnhancedStatus, r.Diagnostic);
+    }
+
+    /// <summary>Entries past their lifetime fail even if the destination was never tried again (it may be paused as dead).</summary>
+    private void ExpireOverdue(DateTimeOffset now)
+    {
+        foreach (var m in _state.Messages.Where(m => !_inFlight.Contains(m.QueueId) && now >= m.ArrivedAt + _policy.Retry.MaximumLifetime).ToList())
+        {
+            var overdue = m.Recipients.Values.Where(r => r.Pending)
+                .Select(r => new FailedRecipient(r.Recipient, "4.4.7",
+                    $"{r.LastError ?? "x-local; not delivered"} (delivery time expired)", null)).ToList();
+            if (overdue.Count == 0) continue;
+            _inFlight.Add(m.QueueId);
+            Write(new RecipientsFailed(m.QueueId, overdue, Expired: true, now), () => _inFlight.Remove(m.QueueId));
+        }
+    }
+
+    private void StartPendingBounces()
+    {
+        foreach (var m in _state.AwaitingBounce().ToList())
+        {
+            if (_bouncing.Contains(m.QueueId) || _inFlight.Contains(m.QueueId)) continue;
+            var failed = m.Recipients.Values.Where(r => !r.Pending).ToList();
+            var recipients = failed.Select(r => r.Recipient).ToList();
+            _bouncing.Add(m.QueueId);
+            if (!DsnPolicy.ShouldBounce(m.Sender))
+            {
+                _log.Info("{0}: sender is <>, no bounce for {1} failed recipient(s)", m.QueueId, recipients.Count);
+                Write(new BounceQueued(m.QueueId, recipients, null), () => AfterBounce(m.QueueId, recipients));
+                continue;
+            }
+            var bounceId = BounceIds.For(m.QueueId, _hopKey, recipients, "B");
+            var request = new BounceProtocol.CreateBounce(bounceId, m.QueueId, m.Sender, m.ArrivedAt,
+                failed.Select(r => new BounceProtocol.BounceRecipient(r.Recipient, r.OriginalRecipient, r.Failure!.Status,
+                    r.Failure.Diagnostic, r.Failure.RemoteMta, Now)).ToList(), DelayWarning: false, RetryUntil: null);
+            AskBounce(m.QueueId, m.QueueId, request, recipients);
+        }
+    }
+
+    /// <summary>Optional "delayed mail" notice, once per recipient, after delay-warning-after.</summary>
+    private void StartDelayWarnings(DateTimeOffset now)
+    {
+        if (_policy.Retry.DelayWarningAfter is not { } after) return;
+        foreach (var m in _state.Messages.Where(m => DsnPolicy.ShouldBounce(m.Sender) && now - m.ArrivedAt >= after).ToList())
+        {
+            var key = m.QueueId + "/W";
+            if (_bouncing.Contains(key)) continue;
+            var late = m.Recipients.Values.Where(r => r.Pending && r.Attempts > 0 && !r.DelayWarned).ToList();
+            if (late.Count == 0) continue;
+            var recipients = late.Select(r => r.Recipient).ToList();
+            _bouncing.Add(key);
+            var request = new BounceProtocol.CreateBounce(BounceIds.For(m.QueueId, _hopKey, recipients, "W"), m.QueueId, m.Sender,
+                m.ArrivedAt, late.Select(r => new BounceProtocol.BounceRecipient(r.Recipient, r.OriginalRecipient, "4.0.0",
+                    r.LastError ?? "", null, now)).ToList(), DelayWarning: true, m.ArrivedAt + _policy.Retry.MaximumLifetime);
+            AskBounce(key, m.QueueId, request, recipients);
+        }
+    }
+
+    private void AskBounce(string key, string queueId, BounceProtocol.CreateBounce request, IReadOnlyList<string> recipients)
+    {
+        _services.Bounces.Ask<BounceProtocol.BounceCreated>(request, _services.Settings.EnqueueTimeout)
+            .PipeTo(Self,
+                success: created => new BounceDone(queueId, recipients, created.BounceQueueId, request.DelayWarning),
+                failure: ex => new BounceNotDone(key, ex.Message));
+    }
+
+    private void OnBounceDone(BounceDone done)
+    {
+        if (done.DelayWarning)
+        {
+            Write(new DelayWarningQueued(done.QueueId, done.Recipients), () => _bouncing.Remove(done.QueueId + "/W"));
+            return;
+        }
+        _log.Info("{0}: sender non-delivery notification: {1}", done.QueueId, done.BounceQueueId);
+        Write(new BounceQueued(done.QueueId, done.Recipients, done.BounceQueueId), () => AfterBounce(done.QueueId, done.Recipients));
+    }
+
+    private void AfterBounce(string queueId, IReadOnlyList<string> recipients)
+    {
+        _bouncing.Remove(queueId);
+        Retire(queueId, recipients);
+    }
+
+    /// <summary>Finished recipients leave the spool; the body goes with the last one. A failure only leaks space, never mail.</summary>
+    private void Retire(string queueId, IReadOnlyList<string> recipients)
+    {
+        var log = _log;
+        _services.Spool.CompleteRecipientsAsync(queueId, recipients).ContinueWith(t =>
+        {
+            if (t.IsFaulted) log.Warning("{0}: could not retire spooled recipients: {1}", queueId, t.Exception?.GetBaseException().Message);
+        }, TaskContinuationOptions.OnlyOnFaulted);
+    }
+}

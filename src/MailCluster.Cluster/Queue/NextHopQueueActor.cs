@@ -1,0 +1,167 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Akka.Persistence;
+using MailCluster.Cluster.Bounce;
+using MailCluster.Cluster.Delivery;
+using MailCluster.Core.Delivery;
+using static MailCluster.Cluster.Delivery.DeliveryProtocol;
+
+namespace MailCluster.Cluster.Queue;
+
+/// <summary>
+/// The queue for one next hop (sharded entity, event-sourced). It owns the entries for its destination, runs up to a
+/// window of delivery workers, records every outcome as an event, schedules retries, fails expired entries and hands
+/// failures to the bounce actor. Every state change is journaled before anyone is told about it.
+/// </summary>
+public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTimers
+{
+    private sealed class Tick : INotInfluenceReceiveTimeout
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    private sealed record BounceDone(string QueueId, IReadOnlyList<string> Recipients, string BounceQueueId, bool DelayWarning);
+
+    private sealed record BounceNotDone(string Key, string Reason);
+
+    private readonly string _hopKey;
+    private readonly QueueServices _services;
+    private readonly DestinationPolicy _policy;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+    /// <summary>Each worker and the message it is delivering (null between jobs).</summary>
+    private readonly Dictionary<IActorRef, string?> _workers = [];
+    private readonly HashSet<string> _bouncing = new(StringComparer.Ordinal);
+    private QueueState _state = new();
+    private int _window;
+    private DateTimeOffset? _deadUntil;
+
+    public override string PersistenceId { get; }
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public NextHopQueueActor(string hopKey, QueueServices services)
+    {
+        _hopKey = hopKey;
+        _services = services;
+        _policy = services.Settings.For(hopKey);
+        _window = Math.Max(1, Math.Min(_policy.InitialConcurrency, _policy.MaxConcurrency));
+        PersistenceId = "queue-" + hopKey;
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is QueueSnapshot snapshot) _state = QueueState.FromSnapshot(snapshot);
+        });
+        Recover<IQueueEvent>(e => _state.Apply(e));
+
+        Command<EnqueueRecipients>(OnEnqueue);
+        Command<DeliveryReport>(OnReport);
+        Command<BounceDone>(OnBounceDone);
+        Command<BounceNotDone>(failed =>
+        {
+            _bouncing.Remove(failed.Key);
+            _log.Warning("queue {0}: bounce for {1} not queued yet, will retry: {2}", _hopKey, failed.Key, failed.Reason);
+        });
+        Command<Tick>(_ => Work());
+        Command<Terminated>(t => OnWorkerGone(t.ActorRef));
+        Command<ReceiveTimeout>(_ => PassivateIfIdle());
+        OperationCommands();
+        SnapshotCommands();
+    }
+
+    public static Akka.Actor.Props Props(string hopKey, QueueServices services) =>
+        Akka.Actor.Props.Create(() => new NextHopQueueActor(hopKey, services));
+
+    private static DateTimeOffset Now => DateTimeOffset.UtcNow;
+
+    protected override void OnReplaySuccess()
+    {
+        Timers.StartPeriodicTimer("tick", Tick.Instance, TimeSpan.FromSeconds(1));
+        Context.SetReceiveTimeout(_services.Settings.PassivateIdleAfter);
+        if (!_state.IsEmpty) _log.Info("queue {0}: recovered {1} messages", _hopKey, _state.MessageCount);
+        Self.Tell(Tick.Instance);
+    }
+
+    private void OnEnqueue(EnqueueRecipients command)
+    {
+        var fresh = command.Entries.Where(e => !_state.Contains(e.QueueId, e.Recipient)).ToList();
+        var replyTo = Sender;
+        var ack = new RecipientsAccepted(_hopKey, command.Entries.FirstOrDefault()?.QueueId ?? "", command.Entries.Count);
+        if (fresh.Count == 0) replyTo.Tell(ack);
+        else Write(new EntriesAdded(fresh), () => replyTo.Tell(ack));
+    }
+
+    /// <summary>Starts workers for due messages up to the window, expires old entries and retries unfinished bounces.</summary>
+    private void Work()
+    {
+        var now = Now;
+        ExpireOverdue(now);
+        StartPendingBounces();
+        StartDelayWarnings(now);
+        if (_deadUntil is { } dead && dead > now) return;
+        _deadUntil = null;
+        while (_workers.Count < _window && NextJob(now) is { } job)
+        {
+            var worker = Context.ActorOf(DeliveryWorkerActor.Props(_hopKey, _services.Transports, _services.Spool, _services.Settings.JobTimeout));
+            Context.Watch(worker);
+            _workers[worker] = job.QueueId;
+            worker.Tell(job);
+        }
+    }
+
+    private DeliveryJob? NextJob(DateTimeOffset now)
+    {
+        var message = _state.Due(now, _inFlight).FirstOrDefault();
+        if (message is null) return null;
+        _inFlight.Add(message.QueueId);
+        var recipients = QueueState.DueRecipients(message, now).Select(r => r.Recipient).ToList();
+        return new DeliveryJob(message.QueueId, message.Sender, recipients);
+    }
+
+    private void OnReport(DeliveryReport report)
+    {
+        var worker = Sender;
+        Record(report);
+        AdjustWindow(report);
+        _workers[worker] = null;
+        if (report.WorkerStopping) return;
+        var next = _deadUntil is null ? NextJob(Now) : null;
+        if (next is not null)
+        {
+            _workers[worker] = next.QueueId;
+            worker.Tell(next);
+        }
+        else
+        {
+            worker.Tell(new NoMoreWork());
+            _workers.Remove(worker);
+        }
+    }
+
+    /// <summary>Slow start in the spirit of Postfix's qmgr: grow by one per success, collapse to one when the destination can't be reached.</summary>
+    private void AdjustWindow(DeliveryReport report)
+    {
+        if (report.ConnectionFailed)
+        {
+            _window = 1;
+            _deadUntil = Now + _policy.Retry.MinimumBackoff;
+            _log.Info("queue {0}: destination unreachable, pausing until {1:u}: {2}", _hopKey, _deadUntil,
+                report.Results.FirstOrDefault()?.Diagnostic);
+        }
+        else if (report.Results.Any(r => r.Status == DeliveryStatus.Delivered))
+            _window = Math.Min(_policy.MaxConcurrency, _window + 1);
+    }
+
+    /// <summary>A worker that died mid-job leaves its entries untouched, so they are simply due again.</summary>
+    private void OnWorkerGone(IActorRef worker)
+    {
+        if (_workers.Remove(worker, out var queueId) && queueId is not null) _inFlight.Remove(queueId);
+        Self.Tell(Tick.Instance);
+    }
+
+    private void PassivateIfIdle()
+    {
+        if (_state.IsEmpty && _workers.Count == 0 && !IsWriting)
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+    }
+}

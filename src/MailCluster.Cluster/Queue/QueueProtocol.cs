@@ -1,0 +1,62 @@
+using MailCluster.Cluster.Serialization;
+
+namespace MailCluster.Cluster.Queue;
+
+/// <summary>Everything addressed to one next-hop queue; <see cref="HopKey"/> is the sharded entity id.</summary>
+public interface IQueueCommand : IMailClusterMessage
+{
+    string HopKey { get; }
+}
+
+/// <summary>One recipient of one message, waiting for one next hop. Identity is (QueueId, Recipient).</summary>
+public sealed record QueueEntry(
+    string QueueId,
+    string Recipient,
+    string OriginalRecipient,
+    string Sender,
+    DateTimeOffset ArrivedAt,
+    long Size);
+
+/// <summary>Ingress asks this and answers 250 only after <see cref="RecipientsAccepted"/>. Safe to resend.</summary>
+public sealed record EnqueueRecipients(string HopKey, IReadOnlyList<QueueEntry> Entries) : IQueueCommand;
+
+public sealed record RecipientsAccepted(string HopKey, string QueueId, int Count) : IMailClusterMessage;
+
+// ---- operations (admin API, mailctl) ----
+
+public sealed record GetQueueEntries(string HopKey) : IQueueCommand;
+
+public sealed record QueueEntryView(
+    string QueueId,
+    string Recipient,
+    string Sender,
+    DateTimeOffset ArrivedAt,
+    string State,
+    int Attempts,
+    DateTimeOffset? NextAttemptAt,
+    string? LastError);
+
+public sealed record QueueEntries(string HopKey, IReadOnlyList<QueueEntryView> Entries) : IMailClusterMessage;
+
+public sealed record GetQueueSummary(string HopKey) : IQueueCommand;
+
+public sealed record QueueSummary(
+    string HopKey,
+    int Active,
+    int Deferred,
+    int Held,
+    int InFlight,
+    DateTimeOffset? OldestArrival,
+    string? LastError) : IMailClusterMessage;
+
+/// <summary>Retry now: every deferred entry (or those of the given messages) becomes due.</summary>
+public sealed record FlushQueue(string HopKey, IReadOnlyList<string>? QueueIds = null) : IQueueCommand;
+
+public sealed record HoldMessages(string HopKey, IReadOnlyList<string> QueueIds) : IQueueCommand;
+
+public sealed record ReleaseMessages(string HopKey, IReadOnlyList<string> QueueIds) : IQueueCommand;
+
+/// <summary>Removes entries without delivery and without a bounce (postsuper -d).</summary>
+public sealed record DeleteMessages(string HopKey, IReadOnlyList<string> QueueIds) : IQueueCommand;
+
+public sealed record QueueCommandDone(string HopKey, int Affected) : IMailClusterMessage;

@@ -1,0 +1,29 @@
+using MailCluster.Core.Queue;
+
+namespace MailCluster.Cluster.Queue;
+
+/// <summary>How one destination is worked: the concurrency window and the retry schedule.</summary>
+public sealed record DestinationPolicy(int MaxConcurrency, int InitialConcurrency, RetryPolicy Retry);
+
+public sealed record QueueSettings(
+    DestinationPolicy Defaults,
+    IReadOnlyDictionary<string, DestinationPolicy> Destinations,
+    int MaxShards,
+    int SnapshotEvery,
+    TimeSpan PassivateIdleAfter,
+    TimeSpan JobTimeout,
+    TimeSpan EnqueueTimeout)
+{
+    /// <summary>A per-destination block wins, keyed by the next-hop key ("smtp:[relay.example]:25") or its domain.</summary>
+    public DestinationPolicy For(string hopKey) =>
+        Destinations.TryGetValue(hopKey, out var exact) ? exact
+        : Destinations.TryGetValue(DomainOf(hopKey), out var byDomain) ? byDomain
+        : Defaults;
+
+    private static string DomainOf(string hopKey)
+    {
+        var rest = hopKey.Contains(':') ? hopKey[(hopKey.IndexOf(':') + 1)..] : hopKey;
+        if (rest.StartsWith('[')) rest = rest[1..rest.IndexOf(']')];
+        return rest;
+    }
+}

@@ -1,0 +1,31 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+
+namespace MailCluster.Cluster.Queue;
+
+/// <summary>
+/// One entity per next hop, placed by Cluster.Sharding (even on a single node, so the same code runs in a cluster).
+/// Entity id = next-hop key; shard = a stable hash of it modulo a fixed max-shards that must never change for a
+/// running cluster, or entities would be looked for in the wrong shards.
+/// </summary>
+public static class QueueSharding
+{
+    public const string TypeName = "next-hop-queue";
+
+    public static IActorRef Start(ActorSystem system, QueueServices services) =>
+        ClusterSharding.Get(system).Start(
+            TypeName,
+            hopKey => NextHopQueueActor.Props(hopKey, services),
+            ClusterShardingSettings.Create(system).WithRememberEntities(true),
+            new QueueMessageExtractor(services.Settings.MaxShards));
+
+    private sealed class QueueMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
+    {
+        public override string EntityId(object message) => message switch
+        {
+            IQueueCommand command => command.HopKey,
+            ShardRegion.StartEntity start => start.EntityId,
+            _ => null!,
+        };
+    }
+}
