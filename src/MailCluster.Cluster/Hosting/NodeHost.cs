@@ -7,6 +7,7 @@ using MailCluster.Cluster.Inbound.Listener;
 using MailCluster.Cluster.Bounce;
 using MailCluster.Cluster.Delivery;
 using MailCluster.Cluster.Policy;
+using MailCluster.Cluster.Policy.RateLimit;
 using MailCluster.Cluster.Queue;
 using MailCluster.Core.Routing;
 using MailCluster.Core.Dnsbl;
@@ -92,7 +93,8 @@ public sealed class NodeHost : IAsyncDisposable
         AkkaBootstrap.PrepareJournalFile(settings.Storage.JournalPath);
         var system = ActorSystem.Create("mailcluster", AkkaBootstrap.Build(settings, config));
         await JoinClusterAsync(system, settings.Cluster);
-        var relayPolicy = system.ActorOf(RelayPolicyActor.Props(settings.Policy, o => new DnsClientDnsblLookup(o)), "relay-policy");
+        var rateCounters = RateCounterActor.StartSharding(system, settings.Queue.MaxShards);
+        var relayPolicy = system.ActorOf(RelayPolicyActor.Props(settings.Policy, o => new DnsClientDnsblLookup(o), rateCounters), "relay-policy");
 
         var routing = new RoutingHolder(settings.Routing);
         MessageAcceptance? acceptance = null;

@@ -24,7 +24,17 @@ public static class PolicySettingsLoader
         var (zones, dnsbl) = ReadDnsbl(root);
         if (listeners.Values.Any(l => l.ChecksDnsbl) && zones.Count > 0 && dnsbl is null)
             root.Error("policy.dnsbl.servers", "DNSBL zones are configured but no DNS server is; list resolver endpoints such as \"127.0.0.1:53\"");
-        return new PolicySnapshot(rules, listeners, users, zones, dnsbl);
+        var limits = new RateLimits(
+            NonNegative(root, "policy.rate-limits.messages-per-ip"), NonNegative(root, "policy.rate-limits.recipients-per-ip"),
+            NonNegative(root, "policy.rate-limits.messages-per-user"), NonNegative(root, "policy.rate-limits.recipients-per-user"));
+        return new PolicySnapshot(rules, listeners, users, zones, dnsbl, limits);
+    }
+
+    private static int NonNegative(ConfigReader root, string key)
+    {
+        var value = root.Int(key, 0);
+        if (value < 0) root.Error(key, "must be 0 (no limit) or a positive number per minute");
+        return Math.Max(0, value);
     }
 
     private static IEnumerable<string> ReadDomains(ConfigReader root, string path)

@@ -13,7 +13,10 @@ public sealed record PolicySnapshot(
     IReadOnlyDictionary<string, ListenerPolicy> Listeners,
     UserDirectory Users,
     IReadOnlyList<DnsblZone> DnsblZones,
-    DnsblLookupOptions? Dnsbl)
+    DnsblLookupOptions? Dnsbl,
+    RateLimits? RateLimits = null)
 {
+    public RateLimits Limits => RateLimits ?? Core.Policy.RateLimits.None;
+
     public ListenerPolicy For(string listener) => Listeners.TryGetValue(listener, out var p) ? p : ListenerPolicy.Default;
 }

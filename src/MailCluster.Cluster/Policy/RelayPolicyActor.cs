@@ -1,6 +1,7 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
+using MailCluster.Cluster.Policy.RateLimit;
 using MailCluster.Core.Dnsbl;
 using MailCluster.Core.Policy;
 using static MailCluster.Cluster.Policy.RelayPolicyProtocol;
@@ -15,6 +16,8 @@ namespace MailCluster.Cluster.Policy;
 public sealed class RelayPolicyActor : ReceiveActor
 {
     private readonly Func<DnsblLookupOptions, IDnsblLookup> _createLookup;
+    private readonly IActorRef? _rateCounters;
+    private static readonly TimeSpan RateCounterTimeout = TimeSpan.FromSeconds(5);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IPAddress, (DnsblResult Result, DateTime Expires)> _dnsblCache = new();
     private PolicySnapshot _policy;
@@ -22,12 +25,14 @@ public sealed class RelayPolicyActor : ReceiveActor
 
     private static readonly TimeSpan DnsblCacheTime = TimeSpan.FromMinutes(1);
 
-    public static Props Props(PolicySnapshot policy, Func<DnsblLookupOptions, IDnsblLookup> createLookup) =>
-        Akka.Actor.Props.Create(() => new RelayPolicyActor(policy, createLookup));
+    /// <param name="rateCounters">The sharded rate counters (cluster-wide); null disables rate limits.</param>
+    public static Props Props(PolicySnapshot policy, Func<DnsblLookupOptions, IDnsblLookup> createLookup, IActorRef? rateCounters = null) =>
+        Akka.Actor.Props.Create(() => new RelayPolicyActor(policy, createLookup, rateCounters));
 
-    public RelayPolicyActor(PolicySnapshot policy, Func<DnsblLookupOptions, IDnsblLookup> createLookup)
+    public RelayPolicyActor(PolicySnapshot policy, Func<DnsblLookupOptions, IDnsblLookup> createLookup, IActorRef? rateCounters)
     {
         _createLookup = createLookup;
+        _rateCounters = rateCounters;
         _policy = policy;
         _lookup = policy.Dnsbl is null ? null : createLookup(policy.Dnsbl);
 
@@ -52,8 +57,7 @@ public sealed class RelayPolicyActor : ReceiveActor
     private void OnCheckSender(CheckSender check)
     {
         var verdict = SenderRestrictions.Evaluate(check.Request, _policy.Rules, _policy.For(check.Listener), _policy.Users);
-        LogDecision("MAIL", check.Request, verdict);
-        Sender.Tell(verdict);
+        Reply("MAIL", check.Request, verdict, _policy, Sender);
     }
 
     private void OnCheckRecipient(CheckRecipient check)
@@ -84,8 +88,26 @@ public sealed class RelayPolicyActor : ReceiveActor
     private void Decide(PolicyRequest request, PolicySnapshot policy, ListenerPolicy listener, IActorRef replyTo)
     {
         var verdict = RecipientRestrictions.Evaluate(request, policy.Rules, listener.RecipientRestrictions);
-        LogDecision("RCPT", request, verdict);
-        replyTo.Tell(verdict);
+        Reply("RCPT", request, verdict, policy, replyTo);
+    }
+
+    /// <summary>A permit still has to pass the cluster-wide rate limits; everything else is answered as decided.</summary>
+    private void Reply(string stage, PolicyRequest request, PolicyVerdict verdict, PolicySnapshot policy, IActorRef replyTo)
+    {
+        if (verdict is not Permit || _rateCounters is null || !policy.Limits.Any)
+        {
+            LogDecision(stage, request, verdict);
+            replyTo.Tell(verdict);
+            return;
+        }
+        var trusted = policy.Rules.Mynetworks.Contains(request.ClientIp);
+        RateLimitCheck.ApplyAsync(_rateCounters, policy.Limits, request, stage == "RCPT", trusted, RateCounterTimeout, verdict)
+            .ContinueWith(t =>
+            {
+                var final = t.IsCompletedSuccessfully ? t.Result : verdict;
+                LogDecision(stage, request, final);
+                replyTo.Tell(final);
+            }, TaskScheduler.Default);
     }
 
     private void LogDecision(string stage, PolicyRequest r, PolicyVerdict verdict)

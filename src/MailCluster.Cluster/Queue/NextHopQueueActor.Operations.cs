@@ -13,6 +13,7 @@ public sealed partial class NextHopQueueActor
         {
             var replyTo = Sender;
             _deadUntil = null;
+            _flushRequested = true;
             var count = flush.QueueIds is null ? _state.MessageCount : _state.Select(flush.QueueIds).Count();
             Write(new MessagesFlushed(flush.QueueIds, Now), () => replyTo.Tell(new QueueCommandDone(_hopKey, count)));
         });

@@ -36,6 +36,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     private QueueState _state = new();
     private int _window;
     private DateTimeOffset? _deadUntil;
+    private bool _flushRequested;
 
     public override string PersistenceId { get; }
     public ITimerScheduler Timers { get; set; } = null!;
@@ -100,6 +101,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         StartDelayWarnings(now);
         if (_deadUntil is { } dead && dead > now) return;
         _deadUntil = null;
+        if (_services.Settings.IsDeferred(_hopKey) && !_flushRequested) return;
         while (_workers.Count < _window && NextJob(now) is { } job)
         {
             var worker = Context.ActorOf(DeliveryWorkerActor.Props(_hopKey, _services.Transports, _services.Spool, _services.Settings.JobTimeout));

@@ -12,8 +12,13 @@ public sealed record QueueSettings(
     int SnapshotEvery,
     TimeSpan PassivateIdleAfter,
     TimeSpan JobTimeout,
-    TimeSpan EnqueueTimeout)
+    TimeSpan EnqueueTimeout,
+    IReadOnlyList<string>? DeferTransports = null)
 {
+    /// <summary>Postfix's defer_transports: queues of these transports hold their mail until flushed.</summary>
+    public bool IsDeferred(string hopKey) =>
+        DeferTransports is { Count: > 0 } list && list.Contains(hopKey.Split(':')[0], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>A per-destination block wins, keyed by the next-hop key ("smtp:[relay.example]:25") or its domain.</summary>
     public DestinationPolicy For(string hopKey) =>
         Destinations.TryGetValue(hopKey, out var exact) ? exact

@@ -23,7 +23,16 @@ public static class QueueSettingsLoader
             root.PositiveInt("queue.snapshot-every", 1000),
             root.PositiveDuration("queue.passivate-idle-after", TimeSpan.FromMinutes(2)),
             root.PositiveDuration("queue.delivery-timeout", TimeSpan.FromMinutes(30)),
-            root.PositiveDuration("queue.enqueue-timeout", TimeSpan.FromSeconds(30)));
+            root.PositiveDuration("queue.enqueue-timeout", TimeSpan.FromSeconds(30)),
+            DeferTransports(root));
+    }
+
+    private static IReadOnlyList<string> DeferTransports(ConfigReader root)
+    {
+        var list = root.StringList("queue.defer-transports");
+        foreach (var t in list.Where(t => t is not ("local" or "smtp" or "lmtp")))
+            root.Error("queue.defer-transports", $"'{t}' is not a transport (local, smtp, lmtp)");
+        return list;
     }
 
     private static DestinationPolicy ReadPolicy(ConfigReader root, string at, DestinationPolicy? fallback)

@@ -1,3 +1,4 @@
+using MailCluster.Cluster.Policy.RateLimit;
 using MailCluster.Cluster.Queue;
 
 namespace MailCluster.Cluster.Serialization;
@@ -34,6 +35,9 @@ public static class MessageManifests
         ("QR1", typeof(ReleaseMessages)),
         ("QX1", typeof(DeleteMessages)),
         ("QD1", typeof(QueueCommandDone)),
+        // rate limits (sharded counters)
+        ("RH1", typeof(CountHit)),
+        ("RC1", typeof(HitCounted)),
     ];
 
     private static readonly Dictionary<string, Type> ByManifest = All.ToDictionary(x => x.Manifest, x => x.Type);
