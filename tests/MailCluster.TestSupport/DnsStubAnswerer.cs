@@ -6,7 +6,7 @@ namespace MailCluster.TestSupport;
 /// </summary>
 internal sealed class DnsStubAnswerer
 {
-    private enum Fault { ServFail, Drop }
+    private enum Fault { ServFail, Drop, NxDomain }
 
     private readonly object _gate = new();
     private readonly Dictionary<string, List<(ushort Type, byte[] Data)>> _recordsByName = new();
@@ -25,6 +25,8 @@ internal sealed class DnsStubAnswerer
 
     public void ServFail(string name) { lock (_gate) _faults[DnsWire.NormalizeName(name)] = Fault.ServFail; }
 
+    public void NxDomain(string name) { lock (_gate) _faults[DnsWire.NormalizeName(name)] = Fault.NxDomain; }
+
     public void Drop(string name) { lock (_gate) _faults[DnsWire.NormalizeName(name)] = Fault.Drop; }
 
     public IReadOnlyList<DnsStubQuery> Queries { get { lock (_gate) return _queries.ToList(); } }
@@ -40,7 +42,12 @@ internal sealed class DnsStubAnswerer
             _queries.Add(new DnsStubQuery(question.Name, question.Type, overTcp));
             if ((question.Flags & 0x7800) != 0) return DnsWire.BuildResponse(question, DnsWire.NotImp, [], maxLength);
             if (_faults.TryGetValue(question.Name, out var fault))
-                return fault == Fault.Drop ? null : DnsWire.BuildResponse(question, DnsWire.ServFail, [], maxLength);
+                return fault switch
+                {
+                    Fault.Drop => null,
+                    Fault.NxDomain => DnsWire.BuildResponse(question, DnsWire.NxDomain, [], maxLength),
+                    _ => DnsWire.BuildResponse(question, DnsWire.ServFail, [], maxLength),
+                };
             // A name that exists with other types only gets NOERROR with no answers (NODATA), not NXDOMAIN.
             if (!_recordsByName.TryGetValue(question.Name, out var records))
                 return DnsWire.BuildResponse(question, DnsWire.NxDomain, [], maxLength);

@@ -66,6 +66,22 @@ public sealed class DnsStubServer : IAsyncDisposable
         }
     }
 
+    public void AddAaaa(string name, params IPAddress[] addresses)
+    {
+        foreach (var address in addresses)
+        {
+            if (address.AddressFamily != AddressFamily.InterNetworkV6) throw new ArgumentException($"{address} is not IPv6", nameof(addresses));
+            _answerer.AddRecord(name, DnsRecordType.Aaaa, address.GetAddressBytes());
+        }
+    }
+
+    /// <summary>Adds one MX record (RFC 1035 section 3.3.9). <paramref name="exchange"/> "." makes a null MX (RFC 7505).</summary>
+    public void AddMx(string name, ushort preference, string exchange) =>
+        _answerer.AddRecord(name, DnsRecordType.Mx, [(byte)(preference >> 8), (byte)preference, .. DnsWire.EncodeName(exchange)]);
+
+    /// <summary>The RFC 7505 "no mail accepted" record: a single MX of preference 0 pointing at the root.</summary>
+    public void AddNullMx(string name) => AddMx(name, 0, ".");
+
     /// <summary>Adds one TXT record; text over 255 bytes is split into several character-strings.</summary>
     public void AddTxt(string name, string text) => _answerer.AddRecord(name, DnsRecordType.Txt, DnsWire.EncodeTxt(text));
 
@@ -77,6 +93,12 @@ public sealed class DnsStubServer : IAsyncDisposable
 
     /// <summary>Every query for <paramref name="name"/> (any type) gets SERVFAIL.</summary>
     public void ServFail(string name) => _answerer.ServFail(name);
+
+    /// <summary>
+    /// Every query for <paramref name="name"/> (any type) gets NXDOMAIN, even if records were added.
+    /// (Names the stub knows nothing about already get NXDOMAIN; this makes the intent explicit.)
+    /// </summary>
+    public void NxDomain(string name) => _answerer.NxDomain(name);
 
     /// <summary>Every query for <paramref name="name"/> (any type) is counted but never answered.</summary>
     public void Drop(string name) => _answerer.Drop(name);
