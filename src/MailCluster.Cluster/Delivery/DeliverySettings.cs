@@ -1,15 +1,14 @@
 using System.Net;
+using MailCluster.Core.Delivery.Client;
 
 namespace MailCluster.Cluster.Delivery;
-
-public enum StartTlsMode { Opportunistic, Required, Disabled }
 
 /// <summary>mailcluster.delivery: how this node talks to next hops.</summary>
 public sealed record DeliverySettings(
     string MaildirRoot,
     string HeloName,
     int MxPort,
-    StartTlsMode Tls,
+    SmtpTlsMode Tls,
     TimeSpan ConnectTimeout,
     TimeSpan CommandTimeout,
     TimeSpan DataTimeout,

@@ -1,5 +1,6 @@
 using System.Net;
 using MailCluster.Cluster.Hosting;
+using MailCluster.Core.Delivery.Client;
 
 namespace MailCluster.Cluster.Delivery;
 
@@ -12,7 +13,7 @@ public static class DeliverySettingsLoader
         var port = root.PositiveInt("delivery.smtp.port", 25);
         if (port > 65535) root.Error("delivery.smtp.port", "must be a TCP port (1-65535)");
         var tlsText = root.String("delivery.smtp.tls", "opportunistic");
-        if (!Enum.TryParse<StartTlsMode>(tlsText, ignoreCase: true, out var tls))
+        if (!Enum.TryParse<SmtpTlsMode>(tlsText, ignoreCase: true, out var tls))
             root.Error("delivery.smtp.tls", $"'{tlsText}' is not one of opportunistic, required, disabled");
         var servers = new List<IPEndPoint>();
         foreach (var text in root.StringList("delivery.dns.servers"))

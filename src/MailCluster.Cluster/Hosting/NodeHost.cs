@@ -99,7 +99,7 @@ public sealed class NodeHost : IAsyncDisposable
         var routing = new RoutingHolder(settings.Routing);
         MessageAcceptance? acceptance = null;
         var bounces = system.ActorOf(BounceActor.Props(spool, () => acceptance!, settings.HostName), "bounce");
-        var transports = new DeliveryTransportFactory(settings.Delivery);
+        var transports = new DeliveryTransportFactory(settings.Delivery, settings.HostName);
         var queues = QueueSharding.Start(system, new QueueServices(spool, transports, bounces, settings.Queue));
         acceptance = new MessageAcceptance(spool, queues, () => routing.Current, settings.Queue.EnqueueTimeout);
 
