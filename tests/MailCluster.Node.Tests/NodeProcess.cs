@@ -13,7 +13,10 @@ public sealed class TempDir : IDisposable
     public string DataDir => System.IO.Path.Combine(Path, "data");
     public string DatabasePath => System.IO.Path.Combine(DataDir, "mailcluster.db");
 
-    /// <summary>The test baseline: free loopback port, data under this dir, no TLS certificate to generate.</summary>
+    /// <summary>
+    /// The test baseline: free loopback port, data under this dir, no TLS certificate to generate. Delivery is held
+    /// (defer-transports) so the durability tests find every acknowledged message in the spool; delivery tests turn it back on.
+    /// </summary>
     public string Config(string extra = "") => $$"""
         akka.loglevel = WARNING
         mailcluster {
@@ -21,6 +24,7 @@ public sealed class TempDir : IDisposable
           data-dir = "{{DataDir}}"
           smtp.listeners.mx.endpoint = "127.0.0.1:0"
           smtp.tls.generate-development-certificate = off
+          queue.defer-transports = ["local", "smtp", "lmtp"]
         }
         {{extra}}
         """;

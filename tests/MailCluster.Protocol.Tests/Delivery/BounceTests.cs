@@ -65,7 +65,7 @@ public sealed class BounceTests
         await using var remote = SmtpSink.Start(new SmtpSinkOptions { DataEndReply = _ => "451 4.3.0 Mailbox busy" });
         await using var senders = SmtpSink.Start();
         await using var node = await TestNode.StartAsync(Routes(remote, senders,
-            "mailcluster.queue.destinations { \"relay.test\" { retry.maximum-lifetime = 3s } }"));
+            $"mailcluster.queue.destinations {{ \"{SinkRoute(remote)}\" {{ retry.maximum-lifetime = 3s }} }}"));
 
         await SendAsync(node, "sender@origin.test", ["late@relay.test"], Body("expire me"));
 

@@ -29,7 +29,9 @@ internal static class DeliveryHarness
         Assert.StartsWith("250", await client.CommandAsync($"MAIL FROM:<{sender}>\r\n"));
         foreach (var r in recipients) Assert.StartsWith("250", await client.CommandAsync($"RCPT TO:<{r}>\r\n"));
         Assert.StartsWith("354", await client.CommandAsync("DATA\r\n"));
-        var reply = await client.CommandAsync(Encoding.UTF8.GetString(body) + ".\r\n");
+        var text = Encoding.UTF8.GetString(body);
+        var stuffed = (text.StartsWith('.') ? "." : "") + text.Replace("\r\n.", "\r\n..");
+        var reply = await client.CommandAsync(stuffed + ".\r\n");
         Assert.StartsWith("250 2.0.0", reply);
         await client.CommandAsync("QUIT\r\n");
         return reply;
