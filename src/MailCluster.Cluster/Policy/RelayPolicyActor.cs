@@ -60,7 +60,8 @@ public sealed class RelayPolicyActor : ReceiveActor
     {
         var policy = _policy;
         var listener = policy.For(check.Listener);
-        if (!listener.ChecksDnsbl || _lookup is null || policy.DnsblZones.Count == 0)
+        if (!listener.ChecksDnsbl || _lookup is null || policy.DnsblZones.Count == 0
+            || !RecipientRestrictions.NeedsDnsbl(check.Request, policy.Rules, listener.RecipientRestrictions))
         {
             Decide(check.Request, policy, listener, Sender);
             return;
