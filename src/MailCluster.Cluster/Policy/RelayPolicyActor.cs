@@ -24,6 +24,7 @@ public sealed class RelayPolicyActor : ReceiveActor
     private IDnsblLookup? _lookup;
 
     private static readonly TimeSpan DnsblCacheTime = TimeSpan.FromMinutes(1);
+    private const int DnsblCachePurgeThreshold = 10_000;
 
     /// <param name="rateCounters">The sharded rate counters (cluster-wide); null disables rate limits.</param>
     public static Props Props(PolicySnapshot policy, Func<DnsblLookupOptions, IDnsblLookup> createLookup, IActorRef? rateCounters = null) =>
@@ -39,7 +40,17 @@ public sealed class RelayPolicyActor : ReceiveActor
         Receive<CheckSender>(OnCheckSender);
         Receive<CheckRecipient>(OnCheckRecipient);
         Receive<Authenticate>(OnAuthenticate);
-        Receive<DnsblLooked>(d => _dnsblCache[d.Ip] = (d.Result, DateTime.UtcNow + DnsblCacheTime));
+        Receive<DnsblLooked>(d =>
+        {
+            // Expired entries are otherwise only replaced, never removed: purge them so many distinct clients
+            // cannot grow the cache without bound.
+            if (_dnsblCache.Count >= DnsblCachePurgeThreshold)
+            {
+                var now = DateTime.UtcNow;
+                foreach (var ip in _dnsblCache.Where(e => e.Value.Expires <= now).Select(e => e.Key).ToList()) _dnsblCache.Remove(ip);
+            }
+            _dnsblCache[d.Ip] = (d.Result, DateTime.UtcNow + DnsblCacheTime);
+        });
         Receive<ReloadPolicy>(r =>
         {
             _policy = r.Policy;
@@ -64,7 +75,8 @@ public sealed class RelayPolicyActor : ReceiveActor
     {
         var policy = _policy;
         var listener = policy.For(check.Listener);
-        if (!listener.ChecksDnsbl || _lookup is null || policy.DnsblZones.Count == 0)
+        if (!listener.ChecksDnsbl || _lookup is null || policy.DnsblZones.Count == 0
+            || !RecipientRestrictions.NeedsDnsbl(check.Request, policy.Rules, listener.RecipientRestrictions))
         {
             Decide(check.Request, policy, listener, Sender);
             return;

@@ -20,6 +20,23 @@ public static class RecipientRestrictions
         return new Permit("end-of-list");
     }
 
+    /// <summary>
+    /// Whether evaluation would reach reject-rbl-client: false when postmaster or an earlier rule already decides
+    /// (a trusted or authenticated client, a relay denial), so the caller need not wait for a DNSBL lookup.
+    /// </summary>
+    public static bool NeedsDnsbl(PolicyRequest request, RelayPolicyRules rules, IReadOnlyList<RestrictionRule> list)
+    {
+        var rcpt = request.Recipient ?? throw new ArgumentException("recipient required", nameof(request));
+        if (rcpt.IsBarePostmaster || (IsPostmaster(rcpt) && rules.IsLocalDomain(rcpt.Domain)))
+            return false;
+        foreach (var rule in list)
+        {
+            if (rule == RestrictionRule.RejectRblClient) return true;
+            if (Apply(rule, request, rcpt, rules) is not null) return false;
+        }
+        return false;
+    }
+
     private static bool IsPostmaster(Smtp.Protocol.MailPath p) => string.Equals(p.LocalPart, "postmaster", StringComparison.OrdinalIgnoreCase);
 
     /// <returns>A verdict, or null when the rule has nothing to say ("dunno").</returns>

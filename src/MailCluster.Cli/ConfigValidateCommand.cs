@@ -1,0 +1,23 @@
+namespace MailCluster.Cli;
+
+/// <summary>"config validate FILE": every problem (errors and warnings) on stdout; 78 if there is an error.</summary>
+public static class ConfigValidateCommand
+{
+    public static int Run(IReadOnlyList<string> args, CliConsole console)
+    {
+        var options = new ArgReader(args, [], []);
+        if (options.Positional.Count != 1) throw new UsageException("config validate needs exactly one FILE");
+        var file = options.Positional[0];
+
+        var result = ConfigLoader.Load(file);
+        ConfigLoader.Report(result, console.Out);
+        if (result.HasErrors)
+        {
+            var errors = result.Problems.Count(p => p.Severity == Cluster.Hosting.ProblemSeverity.Error);
+            console.Out.WriteLine($"{file}: {errors} error(s); the node would not start with this configuration");
+            return ExitCodes.Config;
+        }
+        console.Out.WriteLine($"configuration is valid: {file}");
+        return ExitCodes.Ok;
+    }
+}
