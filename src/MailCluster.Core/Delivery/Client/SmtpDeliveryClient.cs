@@ -292,7 +292,6 @@ public sealed class SmtpDeliveryClient : IAsyncDisposable
         {
             // The RCPT replies (if pipelined) were read above and mean nothing without MAIL: the MAIL reply decides.
             for (var i = 0; i < results.Length; i++) results[i] = mailReply.ToResult(recipients[i], RemoteHost);
-            BreakIfClosing(mailReply);
             return;
         }
         if (accepted.Count == 0) return;
@@ -303,7 +302,6 @@ public sealed class SmtpDeliveryClient : IAsyncDisposable
             var refusal = dataReply.IsPositive ? new SmtpResponse(451, "4.5.0", [$"unexpected reply to DATA: {dataReply}"]) : dataReply;
             foreach (var i in accepted) results[i] = refusal.ToResult(recipients[i], RemoteHost);
             if (dataReply.IsPositive) Break(); // the server's idea of the state is unknowable
-            BreakIfClosing(dataReply);
             return;
         }
 
@@ -321,7 +319,6 @@ public sealed class SmtpDeliveryClient : IAsyncDisposable
         {
             var reply = await ReadAsync("sending end of data -- message may be sent more than once", _options.DataTimeout, ct);
             foreach (var i in accepted) results[i] = reply.ToResult(recipients[i], RemoteHost);
-            BreakIfClosing(reply);
         }
 
         void RecordRcpt(int index, SmtpResponse reply)
@@ -416,12 +413,6 @@ public sealed class SmtpDeliveryClient : IAsyncDisposable
         catch (SmtpConversationException) { }
     }
 
-    private void BreakIfClosing(SmtpResponse reply)
-    {
-        // 421: the server is closing the transmission channel (RFC 5321 section 3.8).
-        if (reply.Code == 421) Break();
-    }
-
     private void Break()
     {
         if (_broken) return;
@@ -469,14 +460,22 @@ public sealed class SmtpDeliveryClient : IAsyncDisposable
         if (_broken) throw Conversation("4.4.2", $"lost connection with {Who} while {stage}");
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timer.CancelAfter(timeout);
+        SmtpResponse reply;
         try
         {
-            return await _reader.ReadReplyAsync(timer.Token);
+            reply = await _reader.ReadReplyAsync(timer.Token);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             throw Failed(e, stage, timeout);
         }
+        // 421 after the greeting: the server is closing the channel (RFC 5321 section 3.8); every open recipient gets it.
+        if (reply.Code == 421 && Banner is not null)
+        {
+            Break();
+            throw new SmtpConversationException(reply.ToFailure(RemoteHost));
+        }
+        return reply;
     }
 
     private SmtpConversationException Failed(Exception e, string stage, TimeSpan timeout) => e switch
