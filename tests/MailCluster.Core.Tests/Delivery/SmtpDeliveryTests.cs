@@ -204,4 +204,33 @@ public sealed class SmtpDeliveryTests : IAsyncLifetime
         Assert.Equal(DeliveryStatus.Delivered, results.Single().Status);
         Assert.True(tls.Messages.Single().IsTls);
     }
+
+    [Fact]
+    public async Task Failed_opportunistic_tls_handshake_is_retried_in_plaintext()
+    {
+        // A certificate without its private key: the sink offers STARTTLS but every handshake fails.
+        using var keyless = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(SelfSignedCertificate.SinkTest.RawData);
+        await using var broken = SmtpSink.Start(new SmtpSinkOptions { StartTls = true, Certificate = keyless });
+
+        var results = await Deliver(SmtpRoute.Literal("127.0.0.1", broken.Port), Message("a@dest.test"));
+        var required = await Deliver(SmtpRoute.Literal("127.0.0.1", broken.Port), Message("b@dest.test"), Fast with { TlsMode = SmtpTlsMode.Required });
+
+        Assert.Equal(DeliveryStatus.Delivered, results.Single().Status);
+        Assert.False(broken.Messages.Single().IsTls);
+        Assert.Equal((DeliveryStatus.Deferred, "4.7.5"), (required.Single().Status, required.Single().EnhancedStatus));
+        Assert.Equal(3, broken.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task Cancellation_throws_and_leaves_the_client_unusable()
+    {
+        await using var slow = SmtpSink.Start(new SmtpSinkOptions { DataEndReply = _ => SmtpSink.Stall });
+        var connection = await SmtpConnector.ConnectAsync(SmtpRoute.Literal("127.0.0.1", slow.Port), _resolver, Fast);
+        await using var client = connection.Client!;
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.DeliverAsync(Message("a@dest.test"), cancel.Token));
+
+        Assert.False(client.IsUsable);
+    }
 }

@@ -244,8 +244,11 @@ internal sealed class SinkSession
         if (reply == SmtpSink.Disconnect) throw new CloseConnection();
         if (reply == SmtpSink.Stall)
         {
+            // Say nothing more; swallow whatever arrives until the client gives up and closes.
             await FlushAsync(ct);
-            await Task.Delay(Timeout.Infinite, ct);
+            var scratch = new byte[4096];
+            while (await _stream.ReadAsync(scratch, ct) > 0) { }
+            throw new CloseConnection();
         }
         foreach (var line in reply.Split('\n'))
         {
