@@ -504,4 +504,18 @@ public sealed class SmtpDeliveryClientTests : IAsyncLifetime
         Assert.Equal((DeliveryStatus.Deferred, "4.4.1"), (e.Failure.Status, e.Failure.EnhancedStatus));
         Assert.Equal($"connect to mx.sink.test[127.0.0.1]:{port}: Connection refused", e.Failure.Diagnostic);
     }
+
+    [Fact]
+    public async Task Probe_tells_a_live_connection_from_one_the_server_dropped()
+    {
+        var sink = Sink();
+        await using var client = await Connect(sink);
+        Assert.True(await client.ProbeAsync());
+
+        sink.DropConnections();
+        await Task.Delay(100);
+
+        Assert.False(await client.ProbeAsync());
+        Assert.False(client.IsUsable);
+    }
 }

@@ -62,6 +62,9 @@ public sealed class SmtpDeliveryClient : IAsyncDisposable
     /// <summary>Whether another message can be sent on this connection.</summary>
     public bool IsUsable => SessionFailure is null && !_broken;
 
+    /// <summary>When the server last replied (UTC); lets a caller holding the connection judge how long it sat idle.</summary>
+    public DateTimeOffset LastActivity { get; private set; } = DateTimeOffset.UtcNow;
+
     /// <summary>Transactions started on this connection (MAIL FROM sent).</summary>
     public int MessagesAttempted { get; private set; }
 
@@ -381,6 +384,25 @@ public sealed class SmtpDeliveryClient : IAsyncDisposable
         return (position, lineStart);
     }
 
+    /// <summary>
+    /// Sends NOOP and reports whether the connection still works. Servers drop idle connections (RFC 5321
+    /// section 4.5.3.2.7 suggests 5 minutes), so a caller reusing one after a pause should probe first and
+    /// reconnect on false, rather than have the next message deferred for a stale connection.
+    /// </summary>
+    public async Task<bool> ProbeAsync(CancellationToken ct = default)
+    {
+        if (!IsUsable) return false;
+        try
+        {
+            var reply = await CommandAsync("NOOP", "sending NOOP", _options.CommandTimeout, ct);
+            return reply.IsSuccess;
+        }
+        catch (SmtpConversationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Sends QUIT, waits briefly for the reply, and closes. Never throws for network trouble.</summary>
     public async Task QuitAsync(CancellationToken ct = default)
     {
@@ -469,6 +491,7 @@ public sealed class SmtpDeliveryClient : IAsyncDisposable
         {
             throw Failed(e, stage, timeout);
         }
+        LastActivity = DateTimeOffset.UtcNow;
         // 421 after the greeting: the server is closing the channel (RFC 5321 section 3.8); every open recipient gets it.
         if (reply.Code == 421 && Banner is not null)
         {
