@@ -80,6 +80,26 @@ public sealed class BounceTests
     }
 
     [Fact]
+    public async Task A_long_deferral_sends_one_delay_warning_and_keeps_retrying()
+    {
+        await using var remote = SmtpSink.Start(new SmtpSinkOptions { DataEndReply = _ => "451 4.3.0 Mailbox busy" });
+        await using var senders = SmtpSink.Start();
+        await using var node = await TestNode.StartAsync(Routes(remote, senders,
+            $"mailcluster.queue.destinations {{ \"{SinkRoute(remote)}\" {{ retry.delay-warning-after = 1s }} }}"));
+
+        await SendAsync(node, "sender@origin.test", ["slow@relay.test"], Body("delay me"));
+
+        var warning = Assert.Single(await senders.WaitForMessagesAsync(1, Wait));
+        var status = DeliveryStatus(Parse(warning));
+        Assert.Contains("Action: delayed", status);
+        Assert.Contains("Final-Recipient: rfc822; slow@relay.test", status);
+        var attempts = remote.DataEndCount;
+        await WaitUntilAsync(() => Task.FromResult(remote.DataEndCount > attempts), Wait, "another retry after the warning");
+        Assert.Equal(1, senders.MessageCount);
+        Assert.Single(await node.Spool.ListQueueIdsAsync());
+    }
+
+    [Fact]
     public async Task A_failed_message_from_the_null_sender_is_dropped_without_a_bounce()
     {
         await using var remote = SmtpSink.Start(new SmtpSinkOptions { RcptReply = (_, _) => "550 5.1.1 User unknown" });
