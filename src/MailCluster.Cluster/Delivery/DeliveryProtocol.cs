@@ -14,6 +14,6 @@ public static class DeliveryProtocol
     /// </summary>
     public sealed record DeliveryReport(string QueueId, IReadOnlyList<RecipientResult> Results, bool ConnectionFailed, bool WorkerStopping);
 
-    /// <summary>Nothing more is due: close the connection politely and stop.</summary>
+    /// <summary>Nothing has been due for a while: close the connection politely and stop.</summary>
     public sealed record NoMoreWork;
 }

@@ -9,6 +9,9 @@ public interface IDeliveryTransport : IAsyncDisposable
 
     /// <summary>False once the connection broke; the worker then stops instead of sending the next message.</summary>
     bool IsUsable { get; }
+
+    /// <summary>Before reusing a connection that sat idle: is it still there? A false answer makes the worker reconnect.</summary>
+    Task<bool> ProbeAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Why no transport could be opened: every recipient of the job gets this outcome.</summary>

@@ -55,6 +55,11 @@ public sealed class DeliveryWorkerActor : ReceiveActor
         if (message is null)
             return AllRecipients(job, DeliveryStatus.Failed, "5.3.0", "x-local; message content missing from the spool", connectionFailed: false);
 
+        if (_transport is not null && !await _transport.ProbeAsync(ct))
+        {
+            await _transport.DisposeAsync();
+            _transport = null;
+        }
         if (_transport is null)
         {
             try

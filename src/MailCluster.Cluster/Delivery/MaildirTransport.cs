@@ -8,6 +8,8 @@ public sealed class MaildirTransport(MaildirDelivery maildir) : IDeliveryTranspo
 {
     public bool IsUsable => true;
 
+    public Task<bool> ProbeAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+
     public Task<IReadOnlyList<RecipientResult>> DeliverAsync(OutboundMessage message, CancellationToken cancellationToken) =>
         Task.Run<IReadOnlyList<RecipientResult>>(() => message.Recipients.Select(r => DeliverOne(message, r)).ToList(), cancellationToken);
 

@@ -8,6 +8,10 @@ public sealed class SmtpTransport(SmtpDeliveryClient client, TimeSpan quitTimeou
 {
     public bool IsUsable => client.IsUsable;
 
+    /// <summary>A connection used within the last second is trusted as is; an older one gets a NOOP first.</summary>
+    public async Task<bool> ProbeAsync(CancellationToken cancellationToken) =>
+        client.IsUsable && (DateTimeOffset.UtcNow - client.LastActivity < TimeSpan.FromSeconds(1) || await client.ProbeAsync(cancellationToken));
+
     public Task<IReadOnlyList<RecipientResult>> DeliverAsync(OutboundMessage message, CancellationToken cancellationToken) =>
         client.DeliverAsync(message, cancellationToken);
 

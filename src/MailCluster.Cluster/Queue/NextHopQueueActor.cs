@@ -33,6 +33,13 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     /// <summary>Each worker and the message it is delivering (null between jobs).</summary>
     private readonly Dictionary<IActorRef, string?> _workers = [];
+
+    /// <summary>
+    /// Workers with an open connection and nothing to do, and since when. Like Postfix's connection cache, they wait a
+    /// moment for the next message instead of paying a new connect and EHLO for every one.
+    /// </summary>
+    private readonly Dictionary<IActorRef, DateTimeOffset> _idle = [];
+    private static readonly TimeSpan IdleConnectionTime = TimeSpan.FromSeconds(2);
     private readonly HashSet<string> _bouncing = new(StringComparer.Ordinal);
     private QueueState _state = new();
     private ConcurrencyWindow _concurrency;
@@ -99,7 +106,15 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         ExpireOverdue(now);
         StartPendingBounces();
         StartDelayWarnings(now);
+        CloseIdleWorkers(now);
         if (_services.Settings.IsDeferred(_hopKey) && !_flushRequested) return;
+        while (_idle.Count > 0 && !_concurrency.IsDead(now) && NextJob(now) is { } reuse)
+        {
+            var worker = _idle.Keys.First();
+            _idle.Remove(worker);
+            _workers[worker] = reuse.QueueId;
+            worker.Tell(reuse);
+        }
         while (_concurrency.CanStart(_workers.Count, now) && NextJob(now) is { } job)
         {
             var worker = Context.ActorOf(DeliveryWorkerActor.Props(_hopKey, _services.Transports, _services.Spool, _services.Settings.JobTimeout));
@@ -132,10 +147,21 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
             _workers[worker] = next.QueueId;
             worker.Tell(next);
         }
-        else
+        else if (_concurrency.IsDead(Now) || _workers.Count > _concurrency.Limit)
         {
             worker.Tell(new NoMoreWork());
             _workers.Remove(worker);
+        }
+        else _idle[worker] = Now;
+    }
+
+    private void CloseIdleWorkers(DateTimeOffset now)
+    {
+        foreach (var (worker, since) in _idle.Where(w => now - w.Value >= IdleConnectionTime).ToList())
+        {
+            _idle.Remove(worker);
+            _workers.Remove(worker);
+            worker.Tell(new NoMoreWork());
         }
     }
 
@@ -162,6 +188,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     /// <summary>A worker that died mid-job leaves its entries untouched, so they are simply due again.</summary>
     private void OnWorkerGone(IActorRef worker)
     {
+        _idle.Remove(worker);
         if (_workers.Remove(worker, out var queueId) && queueId is not null) _inFlight.Remove(queueId);
         Self.Tell(Tick.Instance);
     }
