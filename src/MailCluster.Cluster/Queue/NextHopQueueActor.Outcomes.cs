@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Event;
-using Akka.Actor;
 using MailCluster.Cluster.Bounce;
 using MailCluster.Core.Bounce;
 using MailCluster.Core.Delivery;
@@ -38,7 +37,7 @@ public sealed partial class NextHopQueueActor
                         $"{r.Diagnostic} (delivery time expired)", r.RemoteMta)));
             }
             if (expired.Count > 0) events.Add(new RecipientsFailed(report.QueueId, expired, Expired: true, now));
-            Log(report);
+            LogOutcomes(report);
         }
 
         if (events.Count == 0)
@@ -58,7 +57,7 @@ public sealed partial class NextHopQueueActor
         }
     }
 
-    private void Log(DeliveryReport report)
+    private void LogOutcomes(DeliveryReport report)
     {
         foreach (var r in report.Results)
             _log.Info("{0}: to=<{1}>, relay={2}, status={3} ({4} {5})", report.QueueId, r.Recipient,

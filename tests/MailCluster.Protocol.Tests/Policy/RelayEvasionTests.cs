@@ -77,7 +77,7 @@ public sealed class RelayEvasionTests(RelayNodeFixture fixture) : IClassFixture<
         // A source route that ends in a local mailbox is delivered to that mailbox, the route is dropped.
         { "<@foreign.example:alice@local.test>", "alice@local.test" },
         { "<@foreign.example,@other.example:Alice@Local.Test.>", "Alice@local.test" },
-        { "<postmaster>", "postmaster" },
+        { "<postmaster>", "postmaster@localhost" }, // routed to the first local domain (RFC 5321 4.5.1)
         { "<POSTMASTER@local.test>", "POSTMASTER@local.test" },
     };
 

@@ -84,7 +84,7 @@ internal sealed class SinkSession
             case "EHLO" or "HELO" when !_options.Lmtp:
             case "LHLO" when _options.Lmtp:
                 _transaction = null;
-                var custom = _options.EhloReply?.Invoke(argument);
+                var custom = verb == "HELO" ? null : _options.EhloReply?.Invoke(argument);
                 if (custom is null) { _helo = argument; await ReplyAsync(verb == "HELO" ? $"250 {_options.HostName}" : Capabilities(), ct); }
                 else
                 {
@@ -140,7 +140,7 @@ internal sealed class SinkSession
     {
         var lines = new List<string> { _options.HostName };
         if (_options.Pipelining) lines.Add("PIPELINING");
-        if (_options.MaxSize is { } max) lines.Add($"SIZE {max}");
+        lines.Add(_options.MaxSize is { } max ? $"SIZE {max}" : "SIZE");
         if (_options.StartTls && !_tls) lines.Add("STARTTLS");
         if (_options.EnhancedStatusCodes) lines.Add("ENHANCEDSTATUSCODES");
         if (_options.EightBitMime) lines.Add("8BITMIME");
@@ -244,8 +244,11 @@ internal sealed class SinkSession
         if (reply == SmtpSink.Disconnect) throw new CloseConnection();
         if (reply == SmtpSink.Stall)
         {
+            // Say nothing more; swallow whatever arrives until the client gives up and closes.
             await FlushAsync(ct);
-            await Task.Delay(Timeout.Infinite, ct);
+            var scratch = new byte[4096];
+            while (await _stream.ReadAsync(scratch, ct) > 0) { }
+            throw new CloseConnection();
         }
         foreach (var line in reply.Split('\n'))
         {

@@ -155,7 +155,7 @@ public sealed class SmtpSink : IAsyncDisposable
         try
         {
             // Restarting on the same port must work while old connections sit in TIME_WAIT.
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // (.NET sets SO_REUSEADDR on Unix listeners by default; asking for ReuseAddress would add SO_REUSEPORT.)
             listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
             listener.Listen(512);
         }

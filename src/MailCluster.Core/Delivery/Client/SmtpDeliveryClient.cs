@@ -62,6 +62,9 @@ public sealed class SmtpDeliveryClient : IAsyncDisposable
     /// <summary>Whether another message can be sent on this connection.</summary>
     public bool IsUsable => SessionFailure is null && !_broken;
 
+    /// <summary>When the server last replied (UTC); lets a caller holding the connection judge how long it sat idle.</summary>
+    public DateTimeOffset LastActivity { get; private set; } = DateTimeOffset.UtcNow;
+
     /// <summary>Transactions started on this connection (MAIL FROM sent).</summary>
     public int MessagesAttempted { get; private set; }
 
@@ -292,7 +295,6 @@ public sealed class SmtpDeliveryClient : IAsyncDisposable
         {
             // The RCPT replies (if pipelined) were read above and mean nothing without MAIL: the MAIL reply decides.
             for (var i = 0; i < results.Length; i++) results[i] = mailReply.ToResult(recipients[i], RemoteHost);
-            BreakIfClosing(mailReply);
             return;
         }
         if (accepted.Count == 0) return;
@@ -303,7 +305,6 @@ public sealed class SmtpDeliveryClient : IAsyncDisposable
             var refusal = dataReply.IsPositive ? new SmtpResponse(451, "4.5.0", [$"unexpected reply to DATA: {dataReply}"]) : dataReply;
             foreach (var i in accepted) results[i] = refusal.ToResult(recipients[i], RemoteHost);
             if (dataReply.IsPositive) Break(); // the server's idea of the state is unknowable
-            BreakIfClosing(dataReply);
             return;
         }
 
@@ -321,7 +322,6 @@ public sealed class SmtpDeliveryClient : IAsyncDisposable
         {
             var reply = await ReadAsync("sending end of data -- message may be sent more than once", _options.DataTimeout, ct);
             foreach (var i in accepted) results[i] = reply.ToResult(recipients[i], RemoteHost);
-            BreakIfClosing(reply);
         }
 
         void RecordRcpt(int index, SmtpResponse reply)
@@ -384,6 +384,25 @@ public sealed class SmtpDeliveryClient : IAsyncDisposable
         return (position, lineStart);
     }
 
+    /// <summary>
+    /// Sends NOOP and reports whether the connection still works. Servers drop idle connections (RFC 5321
+    /// section 4.5.3.2.7 suggests 5 minutes), so a caller reusing one after a pause should probe first and
+    /// reconnect on false, rather than have the next message deferred for a stale connection.
+    /// </summary>
+    public async Task<bool> ProbeAsync(CancellationToken ct = default)
+    {
+        if (!IsUsable) return false;
+        try
+        {
+            var reply = await CommandAsync("NOOP", "sending NOOP", _options.CommandTimeout, ct);
+            return reply.IsSuccess;
+        }
+        catch (SmtpConversationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Sends QUIT, waits briefly for the reply, and closes. Never throws for network trouble.</summary>
     public async Task QuitAsync(CancellationToken ct = default)
     {
@@ -414,12 +433,6 @@ public sealed class SmtpDeliveryClient : IAsyncDisposable
             await FlushAsync("sending QUIT", TimeSpan.FromSeconds(5), CancellationToken.None);
         }
         catch (SmtpConversationException) { }
-    }
-
-    private void BreakIfClosing(SmtpResponse reply)
-    {
-        // 421: the server is closing the transmission channel (RFC 5321 section 3.8).
-        if (reply.Code == 421) Break();
     }
 
     private void Break()
@@ -469,14 +482,23 @@ public sealed class SmtpDeliveryClient : IAsyncDisposable
         if (_broken) throw Conversation("4.4.2", $"lost connection with {Who} while {stage}");
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timer.CancelAfter(timeout);
+        SmtpResponse reply;
         try
         {
-            return await _reader.ReadReplyAsync(timer.Token);
+            reply = await _reader.ReadReplyAsync(timer.Token);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             throw Failed(e, stage, timeout);
         }
+        LastActivity = DateTimeOffset.UtcNow;
+        // 421 after the greeting: the server is closing the channel (RFC 5321 section 3.8); every open recipient gets it.
+        if (reply.Code == 421 && Banner is not null)
+        {
+            Break();
+            throw new SmtpConversationException(reply.ToFailure(RemoteHost));
+        }
+        return reply;
     }
 
     private SmtpConversationException Failed(Exception e, string stage, TimeSpan timeout) => e switch

@@ -5,9 +5,9 @@ namespace MailCluster.Core.Delivery.Client;
 /// <summary>Buffered reader of SMTP replies (RFC 5321 section 4.2): lines end in CRLF (a bare LF is tolerated).</summary>
 internal sealed class SmtpReplyReader(Stream stream)
 {
-    private const int MaxLineLength = 64 * 1024;
     private const int MaxLines = 1000;
 
+    // Also the longest reply line accepted.
     private readonly byte[] _buffer = new byte[16 * 1024];
     private int _start, _end;
 
@@ -48,7 +48,6 @@ internal sealed class SmtpReplyReader(Stream stream)
                 return line;
             }
             scanned = _end - _start;
-            if (scanned >= MaxLineLength) throw new InvalidDataException("reply line too long");
             if (_start > 0 && _end == _buffer.Length)
             {
                 Buffer.BlockCopy(_buffer, _start, _buffer, 0, scanned);
