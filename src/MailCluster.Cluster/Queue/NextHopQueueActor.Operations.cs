@@ -12,7 +12,7 @@ public sealed partial class NextHopQueueActor
         Command<FlushQueue>(flush =>
         {
             var replyTo = Sender;
-            _deadUntil = null;
+            _concurrency = NewWindow();
             _flushRequested = true;
             var count = flush.QueueIds is null ? _state.MessageCount : _state.Select(flush.QueueIds).Count();
             Write(new MessagesFlushed(flush.QueueIds, Now), () => replyTo.Tell(new QueueCommandDone(_hopKey, count)));

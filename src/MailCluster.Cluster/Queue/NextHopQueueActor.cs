@@ -5,6 +5,7 @@ using Akka.Persistence;
 using MailCluster.Cluster.Bounce;
 using MailCluster.Cluster.Delivery;
 using MailCluster.Core.Delivery;
+using MailCluster.Core.Queue;
 using static MailCluster.Cluster.Delivery.DeliveryProtocol;
 
 namespace MailCluster.Cluster.Queue;
@@ -34,8 +35,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     private readonly Dictionary<IActorRef, string?> _workers = [];
     private readonly HashSet<string> _bouncing = new(StringComparer.Ordinal);
     private QueueState _state = new();
-    private int _window;
-    private DateTimeOffset? _deadUntil;
+    private ConcurrencyWindow _concurrency;
     private bool _flushRequested;
 
     public override string PersistenceId { get; }
@@ -46,7 +46,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         _hopKey = hopKey;
         _services = services;
         _policy = services.Settings.For(hopKey);
-        _window = Math.Max(1, Math.Min(_policy.InitialConcurrency, _policy.MaxConcurrency));
+        _concurrency = NewWindow();
         PersistenceId = "queue-" + hopKey;
 
         Recover<SnapshotOffer>(offer =>
@@ -99,10 +99,8 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         ExpireOverdue(now);
         StartPendingBounces();
         StartDelayWarnings(now);
-        if (_deadUntil is { } dead && dead > now) return;
-        _deadUntil = null;
         if (_services.Settings.IsDeferred(_hopKey) && !_flushRequested) return;
-        while (_workers.Count < _window && NextJob(now) is { } job)
+        while (_concurrency.CanStart(_workers.Count, now) && NextJob(now) is { } job)
         {
             var worker = Context.ActorOf(DeliveryWorkerActor.Props(_hopKey, _services.Transports, _services.Spool, _services.Settings.JobTimeout));
             Context.Watch(worker);
@@ -127,7 +125,8 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         AdjustWindow(report);
         _workers[worker] = null;
         if (report.WorkerStopping) return;
-        var next = _deadUntil is null ? NextJob(Now) : null;
+        // A shrunken window retires workers as they finish; a dead destination gets no new jobs.
+        var next = _concurrency.CanStart(_workers.Count - 1, Now) ? NextJob(Now) : null;
         if (next is not null)
         {
             _workers[worker] = next.QueueId;
@@ -140,19 +139,25 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         }
     }
 
-    /// <summary>Slow start in the spirit of Postfix's qmgr: grow by one per success, collapse to one when the destination can't be reached.</summary>
+    /// <summary>
+    /// Slow start in the spirit of Postfix's qmgr: one more connection per success, half as many per connection failure,
+    /// and after a few failures in a row the destination is paused ("dead") for the minimum backoff.
+    /// </summary>
     private void AdjustWindow(DeliveryReport report)
     {
         if (report.ConnectionFailed)
         {
-            _window = 1;
-            _deadUntil = Now + _policy.Retry.MinimumBackoff;
-            _log.Info("queue {0}: destination unreachable, pausing until {1:u}: {2}", _hopKey, _deadUntil,
-                report.Results.FirstOrDefault()?.Diagnostic);
+            if (_concurrency.OnConnectionFailure(Now))
+                _log.Info("queue {0}: destination unreachable, paused until {1:u}: {2}", _hopKey, _concurrency.DeadUntil,
+                    report.Results.FirstOrDefault()?.Diagnostic);
         }
         else if (report.Results.Any(r => r.Status == DeliveryStatus.Delivered))
-            _window = Math.Min(_policy.MaxConcurrency, _window + 1);
+            _concurrency.OnSuccess();
     }
+
+    private ConcurrencyWindow NewWindow() => new(new ConcurrencyOptions(
+        Math.Min(_policy.InitialConcurrency, _policy.MaxConcurrency), _policy.MaxConcurrency,
+        deadAfterFailures: 3, deadBackoff: _policy.Retry.MinimumBackoff));
 
     /// <summary>A worker that died mid-job leaves its entries untouched, so they are simply due again.</summary>
     private void OnWorkerGone(IActorRef worker)

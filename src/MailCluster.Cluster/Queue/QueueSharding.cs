@@ -21,11 +21,7 @@ public static class QueueSharding
 
     private sealed class QueueMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
     {
-        public override string EntityId(object message) => message switch
-        {
-            IQueueCommand command => command.HopKey,
-            ShardRegion.StartEntity start => start.EntityId,
-            _ => null!,
-        };
+        // StartEntity (remember-entities restarts) is handled by the base class.
+        public override string EntityId(object message) => (message as IQueueCommand)?.HopKey!;
     }
 }

@@ -1,0 +1,51 @@
+using Akka.Actor;
+using MailCluster.Cluster.Queue;
+using MailCluster.TestSupport;
+using static MailCluster.Protocol.Tests.Delivery.DeliveryHarness;
+
+namespace MailCluster.Protocol.Tests.Delivery;
+
+/// <summary>The hooks the admin API builds on: list entries, hold, release, flush and delete, on a real queue.</summary>
+public sealed class QueueOperationsTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Entries_can_be_listed_held_released_and_deleted_without_a_bounce()
+    {
+        await using var sink = SmtpSink.Start();
+        await using var senders = SmtpSink.Start();
+        var hop = SinkRoute(sink);
+        await using var node = await TestNode.StartAsync(Config($$"""
+            mailcluster.relay-domains = ["relay.test", "origin.test"]
+            mailcluster.routing.transports { "relay.test" = "{{hop}}", "origin.test" = "{{SinkRoute(senders)}}" }
+            mailcluster.queue.defer-transports = ["smtp"]
+            """));
+        var keep = QueueIdOf(await SendAsync(node, "sender@origin.test", ["a@relay.test", "b@relay.test"], Body("keep")));
+        var drop = QueueIdOf(await SendAsync(node, "sender@origin.test", ["c@relay.test"], Body("drop")));
+
+        var listed = await node.Host.Queues.Ask<QueueEntries>(new GetQueueEntries(hop), Wait);
+        Assert.Equal(3, listed.Entries.Count);
+        Assert.All(listed.Entries, e => Assert.Equal("active", e.State));
+        Assert.Equal(["a@relay.test", "b@relay.test"], listed.Entries.Where(e => e.QueueId == keep).Select(e => e.Recipient).Order());
+
+        Assert.Equal(1, (await node.Host.Queues.Ask<QueueCommandDone>(new HoldMessages(hop, [keep]), Wait)).Affected);
+        Assert.Equal(1, (await node.Host.Queues.Ask<QueueCommandDone>(new DeleteMessages(hop, [drop]), Wait)).Affected);
+        var summary = await node.Host.Queues.Ask<QueueSummary>(new GetQueueSummary(hop), Wait);
+        Assert.Equal((0, 2), (summary.Active, summary.Held));
+
+        // A flush delivers what is not held; the held message stays until released.
+        await node.Host.Queues.Ask<QueueCommandDone>(new FlushQueue(hop), Wait);
+        await Task.Delay(1000);
+        Assert.Equal(0, sink.MessageCount);
+        await node.Host.Queues.Ask<QueueCommandDone>(new ReleaseMessages(hop, [keep]), Wait);
+        var got = Assert.Single(await sink.WaitForMessagesAsync(1, Wait));
+        Assert.Equal(["a@relay.test", "b@relay.test"], got.Recipients.Order());
+
+        await WaitForEmptySpoolAsync(node, Wait);
+        Assert.Equal(0, senders.MessageCount); // deleting is not failing: no bounce
+        Assert.Empty((await node.Host.Queues.Ask<QueueEntries>(new GetQueueEntries(hop), Wait)).Entries);
+    }
+
+    private static string QueueIdOf(string reply) => reply.Split(' ').Last().Trim();
+}
