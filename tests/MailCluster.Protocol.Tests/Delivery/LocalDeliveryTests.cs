@@ -37,4 +37,24 @@ public sealed class LocalDeliveryTests
         await WaitForEmptySpoolAsync(node, Wait);
         Assert.Single(Directory.GetFiles(NewDir(node, "alice")));
     }
+
+    [Fact]
+    public async Task Local_mailboxes_can_be_handed_to_an_lmtp_server_instead()
+    {
+        await using var lmtp = MailCluster.TestSupport.SmtpSink.Start(new MailCluster.TestSupport.SmtpSinkOptions
+        {
+            Lmtp = true,
+            LmtpRecipientReply = (_, rcpt) => rcpt.StartsWith("full@") ? "452 4.2.2 Mailbox full" : null,
+        });
+        await using var node = await TestNode.StartAsync(Config($"mailcluster.routing.local-transport = \"lmtp:[127.0.0.1]:{lmtp.Port}\""));
+
+        await SendAsync(node, "sender@origin.test", ["alice@local.test", "full@local.test"], Body("via lmtp"));
+
+        var got = Assert.Single(await lmtp.WaitForMessagesAsync(1, Wait));
+        Assert.Equal(["alice@local.test"], got.Recipients);
+        Assert.False(Directory.Exists(Path.Combine(node.DataDir, "maildir")));
+        // The refused recipient stays queued for a retry; the delivered one left the spool.
+        await WaitUntilAsync(async () => (await node.Spool.LoadAsync((await node.Spool.ListQueueIdsAsync()).Single()))!.Recipients
+            .SequenceEqual(["full@local.test"]), Wait, "only the deferred recipient is left");
+    }
 }
