@@ -110,7 +110,8 @@ public sealed class NodeHost : IAsyncDisposable
         {
             var socket = sockets[listener.Name];
             endpoints[listener.Name] = (IPEndPoint)socket.LocalEndPoint!;
-            listeners[listener.Name] = system.ActorOf(SmtpListenerActor.Props(socket, listener, services), $"listener-{listener.Name}");
+            listeners[listener.Name] = system.ActorOf(SmtpListenerActor.Props(socket,
+                listener with { PerIpLimitExceptions = settings.Policy.Rules.Mynetworks }, services), $"listener-{listener.Name}");
         }
         return new NodeHost(settings, system, spool, listeners, endpoints, relayPolicy, queues, acceptance, routing);
     }

@@ -43,4 +43,17 @@ public sealed class ConnectionPerIpTests
         await using var s4 = await RawSmtpClient.ConnectAsync(submission, readGreeting: false);
         Assert.StartsWith("421 4.7.0", await s4.ReadReplyAsync());
     }
+
+    [Fact]
+    public async Task Trusted_networks_are_not_limited_per_ip()
+    {
+        await using var node = await TestNode.StartAsync("""
+            mailcluster.smtp.limits.max-connections-per-ip = 1
+            mailcluster.policy.mynetworks = ["127.0.0.0/8"]
+            """);
+        await using var first = await RawSmtpClient.ConnectAsync(node.Endpoint);
+        await using var second = await RawSmtpClient.ConnectAsync(node.Endpoint);
+        Assert.StartsWith("250", await second.CommandAsync("NOOP\r\n"));
+        Assert.StartsWith("250", await first.CommandAsync("NOOP\r\n"));
+    }
 }

@@ -17,4 +17,5 @@ public sealed record ListenerSettings(
     int MaxConnections,
     int MaxConnectionsPerIp,
     SessionLimits Limits,
-    SmtpTimeouts Timeouts);
+    SmtpTimeouts Timeouts,
+    MailCluster.Core.Policy.NetworkList? PerIpLimitExceptions = null);

@@ -99,7 +99,8 @@ public sealed class SmtpListenerActor : ReceiveActor
         }
         var client = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
         var fromClient = _sessionsPerClient.GetValueOrDefault(client);
-        if (fromClient >= _settings.MaxConnectionsPerIp)
+        // Trusted networks are exempt, as with Postfix's smtpd_client_connection_limit_exceptions = $mynetworks.
+        if (fromClient >= _settings.MaxConnectionsPerIp && _settings.PerIpLimitExceptions?.Contains(client) != true)
         {
             _log.Warning("connection from [{0}] refused: {1} sessions from that address on {2}", client, fromClient, _settings.Name);
             _ = RefuseAsync(socket, Replies.TooManyConnectionsFromIp);
