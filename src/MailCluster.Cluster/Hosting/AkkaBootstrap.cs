@@ -26,8 +26,13 @@ public static class AkkaBootstrap
               }
               cluster {
                 seed-nodes = [{{seeds}}]
+                roles = [{{string.Join(", ", cluster.EffectiveRoles.Select(Quote))}}]
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-                split-brain-resolver.active-strategy = keep-majority
+                split-brain-resolver {
+                  active-strategy = {{cluster.DowningStrategy}}
+                  stable-after = {{(int)(cluster.StableAfter ?? TimeSpan.FromSeconds(5)).TotalMilliseconds}}ms
+                }
+                down-removal-margin = {{(int)(cluster.DownRemovalMargin ?? TimeSpan.FromSeconds(2)).TotalMilliseconds}}ms
                 sharding {
                   state-store-mode = ddata
                   remember-entities = on

@@ -81,7 +81,9 @@ public sealed class NodeHost : IAsyncDisposable
         var sockets = new Dictionary<string, Socket>();
         try
         {
-            foreach (var listener in settings.Listeners) sockets[listener.Name] = BindOrExplain(listener);
+            // A queue-only node runs no SMTP listeners.
+            if (settings.Cluster.IsIngress)
+                foreach (var listener in settings.Listeners) sockets[listener.Name] = BindOrExplain(listener);
         }
         catch
         {
@@ -100,13 +102,13 @@ public sealed class NodeHost : IAsyncDisposable
         MessageAcceptance? acceptance = null;
         var bounces = system.ActorOf(BounceActor.Props(spool, () => acceptance!, settings.HostName), "bounce");
         var transports = new DeliveryTransportFactory(settings.Delivery, settings.HostName);
-        var queues = QueueSharding.Start(system, new QueueServices(spool, transports, bounces, settings.Queue));
+        var queues = QueueSharding.Start(system, new QueueServices(spool, transports, bounces, settings.Queue), settings.Cluster.IsQueue);
         acceptance = new MessageAcceptance(spool, queues, () => routing.Current, settings.Queue.EnqueueTimeout);
 
         var services = new InboundServices(acceptance, relayPolicy, certificate, settings.Storage.WriteTimeout, settings.PolicyTimeout);
         var listeners = new Dictionary<string, IActorRef>();
         var endpoints = new Dictionary<string, IPEndPoint>();
-        foreach (var listener in settings.Listeners)
+        foreach (var listener in settings.Listeners.Where(l => sockets.ContainsKey(l.Name)))
         {
             var socket = sockets[listener.Name];
             endpoints[listener.Name] = (IPEndPoint)socket.LocalEndPoint!;

@@ -40,6 +40,7 @@ public static class NodeSettingsLoader
         var queue = QueueSettingsLoader.Load(config, root);
         var delivery = DeliverySettingsLoader.Load(root, dataDir, hostName);
         var cluster = ReadCluster(root);
+        CheckStorageFitsCluster(root, storage, cluster);
 
         var errors = problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
         return errors.Count > 0
@@ -109,7 +110,27 @@ public static class NodeSettingsLoader
         var seeds = root.StringList("cluster.seed-nodes");
         foreach (var seed in seeds.Where(s => !s.StartsWith("akka.tcp://mailcluster@", StringComparison.Ordinal)))
             root.Error("cluster.seed-nodes", $"'{seed}' is not an address such as akka.tcp://mailcluster@10.0.0.1:4053");
-        return new ClusterSettings(root.String("cluster.hostname", "127.0.0.1"), port, seeds);
+        var roles = root.StringList("cluster.roles");
+        if (roles.Count == 0) root.Error("cluster.roles", "a node needs at least one role: ingress, queue");
+        foreach (var role in roles.Where(r => r is not (ClusterSettings.IngressRole or ClusterSettings.QueueRole)))
+            root.Error("cluster.roles", $"'{role}' is not a role (ingress, queue)");
+        var strategy = root.String("cluster.downing-strategy", "keep-majority");
+        if (strategy is not ("keep-majority" or "keep-oldest"))
+            root.Error("cluster.downing-strategy", $"'{strategy}' is not keep-majority or keep-oldest (auto-downing is never used)");
+        if (seeds.Count is > 0 and < 3)
+            root.Warning("cluster.seed-nodes", $"{seeds.Count} seed node(s): a cluster needs at least 3 members, or one crash can take it down " +
+                                               "(keep-majority downs a lone survivor)");
+        return new ClusterSettings(root.String("cluster.hostname", "127.0.0.1"), port, seeds, roles, strategy,
+            root.PositiveDuration("cluster.stable-after", TimeSpan.FromSeconds(5)),
+            root.PositiveDuration("cluster.down-removal-margin", TimeSpan.FromSeconds(2)));
+    }
+
+    /// <summary>SQLite is one node's file: several nodes would each have their own queues and spool, and lose mail on failover.</summary>
+    private static void CheckStorageFitsCluster(ConfigReader root, StorageSettings storage, ClusterSettings cluster)
+    {
+        if (storage.Provider == "sqlite" && cluster.SeedNodes.Count > 1)
+            root.Error("storage.provider", $"sqlite is a single-node store, but cluster.seed-nodes lists {cluster.SeedNodes.Count} nodes; " +
+                                           "a cluster shares one PostgreSQL (storage.provider = postgresql)");
     }
 
     private static StorageSettings ReadStorage(ConfigReader root, string dataDir)

@@ -12,12 +12,16 @@ public static class QueueSharding
 {
     public const string TypeName = "next-hop-queue";
 
-    public static IActorRef Start(ActorSystem system, QueueServices services) =>
-        ClusterSharding.Get(system).Start(
-            TypeName,
-            hopKey => NextHopQueueActor.Props(hopKey, services),
-            ClusterShardingSettings.Create(system).WithRememberEntities(true),
-            new QueueMessageExtractor(services.Settings.MaxShards));
+    /// <summary>Queue entities live only on nodes with the "queue" role; other nodes reach them through a proxy.</summary>
+    public static IActorRef Start(ActorSystem system, QueueServices services, bool hostsQueues) =>
+        hostsQueues
+            ? ClusterSharding.Get(system).Start(
+                TypeName,
+                hopKey => NextHopQueueActor.Props(hopKey, services),
+                ClusterShardingSettings.Create(system).WithRememberEntities(true).WithRole(Hosting.ClusterSettings.QueueRole),
+                new QueueMessageExtractor(services.Settings.MaxShards))
+            : ClusterSharding.Get(system).StartProxy(TypeName, Hosting.ClusterSettings.QueueRole,
+                new QueueMessageExtractor(services.Settings.MaxShards));
 
     private sealed class QueueMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
     {

@@ -1,0 +1,71 @@
+using MailCluster.Cluster.Hosting;
+
+namespace MailCluster.Cluster.Tests;
+
+public sealed class ClusterSettingsTests
+{
+    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon)
+    {
+        var user = MailClusterConfig.Parse(hocon, "test.conf");
+        return NodeSettingsLoader.TryLoad(MailClusterConfig.Layer(user), user);
+    }
+
+    private const string ThreeSeeds = """
+        mailcluster.cluster.seed-nodes = ["akka.tcp://mailcluster@127.0.0.1:4051", "akka.tcp://mailcluster@127.0.0.1:4052",
+                                          "akka.tcp://mailcluster@127.0.0.1:4053"]
+        """;
+
+    [Fact]
+    public void A_single_node_is_a_cluster_of_one_with_both_roles_and_fast_failover_defaults()
+    {
+        var (settings, problems) = Load("");
+        Assert.Empty(problems);
+        var cluster = settings!.Cluster;
+        Assert.Empty(cluster.SeedNodes);
+        Assert.True(cluster.IsIngress && cluster.IsQueue);
+        Assert.Equal("keep-majority", cluster.DowningStrategy);
+        Assert.Equal(TimeSpan.FromSeconds(5), cluster.StableAfter);
+        Assert.Equal(TimeSpan.FromSeconds(2), cluster.DownRemovalMargin);
+    }
+
+    [Fact]
+    public void Sqlite_shared_by_several_nodes_is_refused_naming_the_path()
+    {
+        var (settings, problems) = Load(ThreeSeeds);
+        Assert.Null(settings);
+        var problem = Assert.Single(problems, p => p.Severity == ProblemSeverity.Error);
+        Assert.Equal("mailcluster.storage.provider", problem.Path);
+        Assert.Contains("postgresql", problem.Reason);
+    }
+
+    [Fact]
+    public void Fewer_than_three_seeds_is_a_warning()
+    {
+        var (settings, problems) = Load("""mailcluster.cluster.seed-nodes = ["akka.tcp://mailcluster@127.0.0.1:4051"]""");
+        Assert.NotNull(settings);
+        var warning = Assert.Single(problems);
+        Assert.Equal(ProblemSeverity.Warning, warning.Severity);
+        Assert.Equal("mailcluster.cluster.seed-nodes", warning.Path);
+        Assert.Contains("at least 3", warning.Reason);
+    }
+
+    [Theory]
+    [InlineData("mailcluster.cluster.roles = []", "mailcluster.cluster.roles")]
+    [InlineData("mailcluster.cluster.roles = [smtp]", "mailcluster.cluster.roles")]
+    [InlineData("mailcluster.cluster.downing-strategy = auto-down", "mailcluster.cluster.downing-strategy")]
+    [InlineData("""mailcluster.cluster.seed-nodes = ["10.0.0.1:4053"]""", "mailcluster.cluster.seed-nodes")]
+    public void Bad_cluster_settings_name_their_path(string hocon, string path)
+    {
+        var (settings, problems) = Load(hocon);
+        Assert.Null(settings);
+        Assert.Contains(problems, p => p.Severity == ProblemSeverity.Error && p.Path == path);
+    }
+
+    [Fact]
+    public void A_node_may_be_ingress_only()
+    {
+        var (settings, _) = Load("mailcluster.cluster.roles = [ingress]");
+        Assert.True(settings!.Cluster.IsIngress);
+        Assert.False(settings.Cluster.IsQueue);
+    }
+}
