@@ -45,4 +45,32 @@ public sealed class GracefulStopTests
         using var node = await NodeProcess.StartAsync(dir.Config(), dir.Path);
         await AssertStopsCleanlyAsync(node);
     }
+
+    [Fact]
+    public async Task Sigterm_lets_a_message_in_transfer_finish_and_turns_new_clients_away_with_421_4_3_2()
+    {
+        using var dir = new TempDir();
+        using var node = await NodeProcess.StartAsync(dir.Config(), dir.Path);
+        using var sending = await RawSmtpClient.ConnectAsync(node.Port);
+        using var idle = await RawSmtpClient.ConnectAsync(node.Port);
+        Assert.StartsWith("250", await idle.CommandAsync("EHLO idle.test"));
+        Assert.StartsWith("250", await sending.CommandAsync("EHLO client.test"));
+        Assert.StartsWith("250", await sending.CommandAsync("MAIL FROM:<a@example.org>"));
+        Assert.StartsWith("250", await sending.CommandAsync("RCPT TO:<user@localhost>"));
+        Assert.StartsWith("354", await sending.CommandAsync("DATA"));
+        await sending.WriteAsync("Subject: in flight\r\n\r\nfirst half\r\n"u8.ToArray());
+
+        var clock = Stopwatch.StartNew();
+        node.Terminate();
+        Assert.StartsWith("421 4.3.2", await idle.ReadReplyAsync());
+        using (var late = await RawSmtpClient.ConnectAsync(node.Port)) Assert.StartsWith("421 4.3.2", late.Greeting);
+
+        await sending.WriteAsync("second half\r\n.\r\n"u8.ToArray());
+        Assert.StartsWith("250 2.0.0", await sending.ReadReplyAsync());
+        Assert.StartsWith("421 4.3.2", await sending.CommandAsync("MAIL FROM:<b@example.org>"));
+
+        Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed} to stop");
+        Assert.Single(await SpoolAssert.QueueIdsAsync(dir.DatabasePath));
+    }
 }

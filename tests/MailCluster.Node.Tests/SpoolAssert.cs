@@ -21,6 +21,12 @@ public static partial class SpoolAssert
     }
 
     /// <summary>Every acknowledged message is in the store at <paramref name="databasePath"/>, exactly as sent.</summary>
+    public static async Task<IReadOnlyList<string>> QueueIdsAsync(string databasePath)
+    {
+        await using var spool = await SqliteMessageSpool.OpenAsync(new SqliteSpoolOptions(databasePath, TimeSpan.FromSeconds(5)));
+        return await spool.ListQueueIdsAsync();
+    }
+
     public static async Task AllStoredAsync(string databasePath, IReadOnlyCollection<SentMessage> sent, string heloName)
     {
         await using var spool = await SqliteMessageSpool.OpenAsync(new SqliteSpoolOptions(databasePath, TimeSpan.FromSeconds(5)));

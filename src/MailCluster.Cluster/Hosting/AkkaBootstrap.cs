@@ -20,6 +20,9 @@ public static class AkkaBootstrap
         var derived = ConfigurationFactory.ParseString($$"""
             akka {
               actor.provider = cluster
+              # The node stops itself on SIGTERM (drain SMTP first, then CoordinatedShutdown); Akka's own hook would
+              # leave the cluster while messages are still being accepted.
+              coordinated-shutdown.run-by-clr-shutdown-hook = off
               remote.dot-netty.tcp {
                 hostname = {{Quote(cluster.Hostname)}}
                 port = {{cluster.Port}}

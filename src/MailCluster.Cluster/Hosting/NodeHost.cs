@@ -139,11 +139,29 @@ public sealed class NodeHost : IAsyncDisposable
         }
     }
 
+    private async Task<int> ActiveSessionsAsync()
+    {
+        var total = 0;
+        foreach (var name in _listeners.Keys)
+        {
+            try { total += await ActiveSessionsAsync(name); }
+            catch (AskTimeoutException) { }
+        }
+        return total;
+    }
+
     public async Task<int> ActiveSessionsAsync(string listener) =>
         (await _listeners[listener].Ask<SmtpListenerProtocol.ActiveSessions>(new SmtpListenerProtocol.GetActiveSessions(), TimeSpan.FromSeconds(5))).Count;
 
+    /// <summary>
+    /// Graceful stop: drain the listeners (421 4.3.2 for anyone new or idle, messages in transfer finish within
+    /// shutdown-grace), then CoordinatedShutdown leaves the cluster, which hands this node's shards to the others.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        foreach (var listener in _listeners.Values) listener.Tell(new SmtpListenerProtocol.Drain());
+        var deadline = DateTime.UtcNow + (Settings.ShutdownGrace > TimeSpan.Zero ? Settings.ShutdownGrace : TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline && await ActiveSessionsAsync() > 0) await Task.Delay(50);
         foreach (var listener in _listeners.Values) listener.Tell(new SmtpListenerProtocol.StopAccepting());
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
         await Spool.DisposeAsync();

@@ -23,4 +23,5 @@ public sealed record NodeSettings(
     RoutingTable Routing,
     QueueSettings Queue,
     DeliverySettings Delivery,
-    ClusterSettings Cluster);
+    ClusterSettings Cluster,
+    TimeSpan ShutdownGrace = default);

@@ -46,7 +46,7 @@ public static class NodeSettingsLoader
         return errors.Count > 0
             ? (null, problems)
             : (new NodeSettings(hostName, dataDir, localDomains, listeners, tls, storage, policy, policyTimeout, routing!, queue,
-                delivery, cluster), problems);
+                delivery, cluster, root.PositiveDuration("smtp.shutdown-grace", TimeSpan.FromSeconds(30))), problems);
     }
 
     public static NodeSettings Load(Config config, Config? userLayer = null)

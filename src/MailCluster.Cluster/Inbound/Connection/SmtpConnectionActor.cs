@@ -33,6 +33,8 @@ public sealed class SmtpConnectionActor : ReceiveActor
     private DotStuffedBodyReader? _dataReader;
     private ChunkBodyReader? _chunkReader;
     private ISaslMechanism? _sasl;
+    private bool _draining;
+    private bool _awaitingCommand;
 
     public static Props Props(SmtpWire wire, IPEndPoint remote, ListenerSettings listener, InboundServices services) =>
         Akka.Actor.Props.Create(() => new SmtpConnectionActor(wire, remote, listener, services));
@@ -56,6 +58,12 @@ public sealed class SmtpConnectionActor : ReceiveActor
         Receive<AuthenticationChecked>(OnAuthenticationChecked);
         Receive<TlsStarted>(t => { if (t.Succeeded) Continue(null, ReadCommand); else Stop("TLS handshake failed"); });
         Receive<ConnectionClosed>(_ => Context.Stop(Self));
+        Receive<SmtpListenerProtocol.ShuttingDown>(_ =>
+        {
+            _draining = true;
+            // Idle between commands: say goodbye now. Mid-transaction I/O (DATA, storing) finishes first.
+            if (_awaitingCommand) Continue(Replies.ShuttingDown(_limits.HostName), CloseConnection);
+        });
         Receive<IoFailed>(f => Stop($"I/O failed: {f.Cause.Message}"));
     }
 
@@ -70,6 +78,11 @@ public sealed class SmtpConnectionActor : ReceiveActor
     private void OnCommandLine(CommandLine line)
     {
         if (!Completed(line.Outcome)) return;
+        if (_draining)
+        {
+            Continue(Replies.ShuttingDown(_limits.HostName), CloseConnection);
+            return;
+        }
         if (line.TooLong) { Refuse(Replies.LineTooLong); return; }
         if (line.BareLf) { Refuse(Replies.SyntaxError("Command lines must end with <CR><LF>")); return; }
         var command = SmtpCommandParser.Parse(line.Bytes);
@@ -348,6 +361,7 @@ public sealed class SmtpConnectionActor : ReceiveActor
     /// <summary>Enqueues the reply (tarpitted if the session has been erring) and starts the next I/O operation.</summary>
     private void Continue(SmtpReply? reply, Func<Task<object>> next)
     {
+        _awaitingCommand = next == ReadCommand;
         var delay = TimeSpan.Zero;
         SmtpReply? farewell = null;
         if (reply is { Code: >= 400 })

@@ -27,6 +27,8 @@ public sealed class SmtpListenerActor : ReceiveActor
     private readonly Dictionary<IPAddress, int> _sessionsPerClient = new();
     private int ActiveSessionCount => _sessionClients.Count;
 
+    private bool _draining;
+
     public static Props Props(Socket boundSocket, ListenerSettings settings, InboundServices services) =>
         Akka.Actor.Props.Create(() => new SmtpListenerActor(boundSocket, settings, services));
 
@@ -41,6 +43,11 @@ public sealed class SmtpListenerActor : ReceiveActor
         Receive<Terminated>(t => SessionEnded(t.ActorRef));
         Receive<GetActiveSessions>(_ => Sender.Tell(new ActiveSessions(_settings.Name, _boundEndpoint, ActiveSessionCount)));
         Receive<StopAccepting>(_ => CloseListeningSocket());
+        Receive<Drain>(_ =>
+        {
+            _draining = true;
+            foreach (var session in Context.GetChildren()) session.Tell(new ShuttingDown());
+        });
     }
 
     public static Socket Bind(IPEndPoint endpoint)
@@ -91,6 +98,11 @@ public sealed class SmtpListenerActor : ReceiveActor
     {
         var socket = accepted.Socket;
         if (socket.RemoteEndPoint is not IPEndPoint remote) { socket.Dispose(); return; }
+        if (_draining)
+        {
+            _ = RefuseAsync(socket, Replies.ShuttingDown(_settings.Limits.HostName));
+            return;
+        }
         if (ActiveSessionCount >= _settings.MaxConnections)
         {
             _log.Warning("connection from [{0}] refused: {1} sessions active on {2}", remote.Address, ActiveSessionCount, _settings.Name);

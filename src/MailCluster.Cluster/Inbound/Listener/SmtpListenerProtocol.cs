@@ -13,4 +13,13 @@ public static class SmtpListenerProtocol
 
     /// <summary>Stop accepting: the listening socket is closed; sessions in progress carry on.</summary>
     public sealed record StopAccepting;
+
+    /// <summary>
+    /// Graceful shutdown: new connections get 421 4.3.2, idle sessions are closed with it, and sessions in the middle
+    /// of DATA finish their message (and get 421 at their next command).
+    /// </summary>
+    public sealed record Drain;
+
+    /// <summary>To each session when its listener drains.</summary>
+    public sealed record ShuttingDown;
 }
