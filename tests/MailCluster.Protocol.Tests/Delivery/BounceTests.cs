@@ -28,7 +28,7 @@ public sealed class BounceTests
         Assert.Equal("delivery-status", report.ReportType);
         var status = report.OfType<MimePart>().First(p => p.ContentType.MimeType is "message/delivery-status" or "message/global-delivery-status");
         using var text = new MemoryStream();
-        status.Content.DecodeTo(text);
+        status.Content!.DecodeTo(text);
         return Encoding.UTF8.GetString(text.ToArray());
     }
 
