@@ -16,7 +16,10 @@ public static class AkkaBootstrap
     {
         var cluster = settings.Cluster;
         var seeds = string.Join(", ", cluster.SeedNodes.Select(s => $"\"{s}\""));
-        var journal = Quote($"Data Source={settings.Storage.JournalPath};Pooling=true");
+        var storage = settings.Storage;
+        var journal = Quote(storage.IsPostgres ? storage.PostgresConnectionString : $"Data Source={storage.JournalPath};Pooling=true");
+        var provider = storage.IsPostgres ? "PostgreSQL.15" : "SQLite.MS";
+        var autoInit = storage.AutoMigrate ? "on" : "off";
         var derived = ConfigurationFactory.ParseString($$"""
             akka {
               actor.provider = cluster
@@ -50,13 +53,13 @@ public static class AkkaBootstrap
                 snapshot-store.plugin = "akka.persistence.snapshot-store.sql"
                 journal.sql {
                   connection-string = {{journal}}
-                  provider-name = "SQLite.MS"
-                  auto-initialize = on
+                  provider-name = "{{provider}}"
+                  auto-initialize = {{autoInit}}
                 }
                 snapshot-store.sql {
                   connection-string = {{journal}}
-                  provider-name = "SQLite.MS"
-                  auto-initialize = on
+                  provider-name = "{{provider}}"
+                  auto-initialize = {{autoInit}}
                 }
               }
             }

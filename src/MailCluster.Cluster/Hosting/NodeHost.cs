@@ -77,7 +77,7 @@ public sealed class NodeHost : IAsyncDisposable
         var settings = NodeSettingsLoader.Load(config, userLayer);
         Directory.CreateDirectory(settings.DataDir);
         var certificate = DevelopmentCertificate.Resolve(settings);
-        var spool = await SqliteMessageSpool.OpenAsync(new SqliteSpoolOptions(settings.Storage.SqlitePath, settings.Storage.BusyTimeout));
+        var spool = await SpoolFactory.OpenAsync(settings.Storage);
         var sockets = new Dictionary<string, Socket>();
         try
         {
@@ -92,7 +92,7 @@ public sealed class NodeHost : IAsyncDisposable
             throw;
         }
 
-        AkkaBootstrap.PrepareJournalFile(settings.Storage.JournalPath);
+        if (!settings.Storage.IsPostgres) AkkaBootstrap.PrepareJournalFile(settings.Storage.JournalPath);
         var system = ActorSystem.Create("mailcluster", AkkaBootstrap.Build(settings, config));
         await JoinClusterAsync(system, settings.Cluster);
         var rateCounters = RateCounterActor.StartSharding(system, settings.Queue.MaxShards);

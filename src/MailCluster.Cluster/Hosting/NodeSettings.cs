@@ -8,7 +8,14 @@ namespace MailCluster.Cluster.Hosting;
 
 public sealed record TlsSettings(string CertificatePath, string CertificatePassword, bool GenerateDevelopmentCertificate);
 
-public sealed record StorageSettings(string Provider, string SqlitePath, string JournalPath, TimeSpan BusyTimeout, TimeSpan WriteTimeout);
+/// <param name="Provider">"sqlite" (one node) or "postgresql" (a cluster shares one database).</param>
+/// <param name="PostgresConnectionString">Npgsql connection string when Provider is postgresql.</param>
+/// <param name="AutoMigrate">Create missing tables on start (else run `mailcluster-node migrate` first).</param>
+public sealed record StorageSettings(string Provider, string SqlitePath, string JournalPath, TimeSpan BusyTimeout, TimeSpan WriteTimeout,
+    string PostgresConnectionString = "", bool AutoMigrate = true)
+{
+    public bool IsPostgres => Provider == "postgresql";
+}
 
 /// <summary>Everything a node reads from mailcluster.*, validated. Build with <see cref="NodeSettingsLoader"/>.</summary>
 public sealed record NodeSettings(

@@ -136,13 +136,17 @@ public static class NodeSettingsLoader
     private static StorageSettings ReadStorage(ConfigReader root, string dataDir)
     {
         var provider = root.String("storage.provider", "sqlite");
-        if (provider != "sqlite") root.Error("storage.provider", $"'{provider}' is not supported on a single node; use sqlite");
+        if (provider is not ("sqlite" or "postgresql")) root.Error("storage.provider", $"'{provider}' is not sqlite or postgresql");
+        var postgres = root.String("storage.postgresql.connection-string");
+        if (provider == "postgresql" && postgres.Length == 0)
+            root.Error("storage.postgresql.connection-string", "required when storage.provider = postgresql (e.g. \"Host=db;Database=mailcluster;Username=mail\")");
         var path = root.String("storage.sqlite.path");
         if (path.Length == 0) path = Path.Combine(dataDir, "mailcluster.db");
         var journal = root.String("storage.sqlite.journal-path");
         if (journal.Length == 0) journal = Path.Combine(dataDir, "journal.db");
         return new StorageSettings(provider, path, journal,
             root.PositiveDuration("storage.sqlite.busy-timeout", TimeSpan.FromSeconds(5)),
-            root.PositiveDuration("storage.write-timeout", TimeSpan.FromSeconds(30)));
+            root.PositiveDuration("storage.write-timeout", TimeSpan.FromSeconds(30)),
+            postgres, root.Bool("storage.auto-migrate", true));
     }
 }

@@ -1,0 +1,14 @@
+using MailCluster.Core.Spool;
+
+namespace MailCluster.Cluster.Hosting;
+
+/// <summary>The spool the storage settings name: one SQLite file, or the PostgreSQL database a cluster shares.</summary>
+public static class SpoolFactory
+{
+    public static async Task<IMessageSpool> OpenAsync(StorageSettings storage)
+    {
+        if (!storage.IsPostgres)
+            return await SqliteMessageSpool.OpenAsync(new SqliteSpoolOptions(storage.SqlitePath, storage.BusyTimeout));
+        throw new NotSupportedException("storage.provider = postgresql: the PostgreSQL spool is not available in this build");
+    }
+}
