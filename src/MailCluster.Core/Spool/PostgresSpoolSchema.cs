@@ -1,0 +1,24 @@
+namespace MailCluster.Core.Spool;
+
+/// <summary>The spool tables on PostgreSQL: the same shape as <see cref="SqliteSpoolSchema"/>.</summary>
+internal static class PostgresSpoolSchema
+{
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS spool_message (
+            queue_id     text PRIMARY KEY,
+            sender       text NOT NULL,
+            client_ip    text NOT NULL,
+            helo_name    text NOT NULL,
+            received_at  bigint NOT NULL,   -- unix milliseconds, as in the SQLite spool
+            size         integer NOT NULL,
+            content      bytea NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS spool_recipient (
+            queue_id     text NOT NULL REFERENCES spool_message(queue_id) ON DELETE CASCADE,
+            recipient    text NOT NULL,
+            ordinal      integer NOT NULL,
+            state        text NOT NULL DEFAULT 'queued',
+            PRIMARY KEY (queue_id, recipient)
+        );
+        """;
+}
