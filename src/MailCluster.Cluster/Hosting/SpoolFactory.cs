@@ -9,6 +9,8 @@ public static class SpoolFactory
     {
         if (!storage.IsPostgres)
             return await SqliteMessageSpool.OpenAsync(new SqliteSpoolOptions(storage.SqlitePath, storage.BusyTimeout));
-        throw new NotSupportedException("storage.provider = postgresql: the PostgreSQL spool is not available in this build");
+        var spool = new PostgresMessageSpool(new PostgresSpoolOptions(storage.PostgresConnectionString, storage.WriteTimeout));
+        if (storage.AutoMigrate) await spool.MigrateAsync();
+        return spool;
     }
 }
