@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Sockets;
+using MailCluster.TestSupport;
+using MailCluster.TestSupport.Postgres;
+
+namespace MailCluster.Node.Tests.Cluster;
+
+/// <summary>
+/// A real cluster on loopback: node processes sharing a private PostgreSQL, a DNS stub that points every test domain's
+/// MX at one sink SMTP server, and fast failover settings.
+/// </summary>
+public sealed class ClusterHarness : IAsyncDisposable
+{
+    public const int DomainCount = 30;
+
+    public TempDir Dir { get; } = new();
+    public PostgresServer Postgres { get; }
+    public DnsStubServer Dns { get; } = DnsStubServer.Start();
+    public SmtpSink Sink { get; } = SmtpSink.Start(new SmtpSinkOptions { RecordCommands = false });
+    public string ConnectionString { get; }
+    public IReadOnlyList<int> RemotingPorts { get; }
+    public NodeProcess?[] Nodes { get; }
+
+    private ClusterHarness(PostgresServer postgres, string connectionString, int size)
+    {
+        Postgres = postgres;
+        ConnectionString = connectionString;
+        RemotingPorts = Enumerable.Range(0, size).Select(_ => FreePort()).ToList();
+        Nodes = new NodeProcess?[size];
+        Dns.AddA("mx.sink.test", IPAddress.Loopback);
+        for (var d = 0; d < DomainCount; d++) Dns.AddMx(Domain(d), 10, "mx.sink.test");
+    }
+
+    public static async Task<ClusterHarness> StartAsync(int size = 3)
+    {
+        var postgres = await PostgresServer.StartAsync();
+        var harness = new ClusterHarness(postgres, await postgres.CreateDatabaseAsync(), size);
+        await Task.WhenAll(Enumerable.Range(0, size).Select(harness.StartNodeAsync));
+        return harness;
+    }
+
+    public static string Domain(int d) => $"d{d:00}.test";
+
+    public string Config(int index) => $$"""
+        akka.loglevel = WARNING
+        mailcluster {
+          hostname = "node{{index + 1}}.test"
+          data-dir = "{{Path.Combine(Dir.Path, $"node{index + 1}")}}"
+          smtp.listeners.mx.endpoint = "127.0.0.1:0"
+          smtp.tls.generate-development-certificate = off
+          storage { provider = postgresql, postgresql.connection-string = "{{ConnectionString}}" }
+          cluster {
+            port = {{RemotingPorts[index]}}
+            seed-nodes = [{{string.Join(", ", RemotingPorts.Take(3).Select(p => $"\"akka.tcp://mailcluster@127.0.0.1:{p}\""))}}]
+          }
+          policy.mynetworks = ["127.0.0.0/8"]
+          delivery {
+            smtp { tls = disabled, port = {{Sink.Port}} }
+            dns { servers = ["{{Dns.Endpoint}}"], timeout = 1s, attempts = 1 }
+          }
+          queue.retry { minimum-backoff = 1s, maximum-backoff = 2s }
+          queue.enqueue-timeout = 8s
+        }
+        """;
+
+    public async Task StartNodeAsync(int index) => Nodes[index] = await NodeProcess.StartAsync(Config(index), Dir.Path);
+
+    private static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes) node?.Dispose();
+        await Sink.DisposeAsync();
+        await Dns.DisposeAsync();
+        await Postgres.DisposeAsync();
+        Dir.Dispose();
+    }
+}

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace MailCluster.Node.Tests.Cluster;
+
+/// <summary>
+/// Sends numbered messages over several SMTP sessions spread across nodes. A message counts as acknowledged only when
+/// its DATA got 250; a session whose node dies simply stops, and the other sessions carry on with the rest.
+/// </summary>
+public sealed class LoadGenerator(int total)
+{
+    private int _next = -1;
+    public ConcurrentDictionary<string, DateTime> Acknowledged { get; } = new();
+    public int Acked => Acknowledged.Count;
+
+    public static string MessageId(int n) => $"<load-{n}@client.test>";
+
+    public Task RunAsync(IEnumerable<Func<int>> portsOfSessions) =>
+        Task.WhenAll(portsOfSessions.Select(port => Task.Run(() => SessionAsync(port))));
+
+    private async Task SessionAsync(Func<int> port)
+    {
+        // A broken session reconnects; a node that is gone refuses, and this session's share goes to the others.
+        for (var failures = 0; failures < 3 && Volatile.Read(ref _next) < total - 1;)
+        {
+            try
+            {
+                await SendUntilDoneAsync(port());
+                return;
+            }
+            catch (Exception)
+            {
+                failures++;
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private async Task SendUntilDoneAsync(int port)
+    {
+        using var client = await RawSmtpClient.ConnectAsync(port);
+        await client.CommandAsync("EHLO load.test");
+        while (true)
+        {
+            var n = Interlocked.Increment(ref _next);
+            if (n >= total) return;
+            var domain = ClusterHarness.Domain(n % ClusterHarness.DomainCount);
+            if (!(await client.CommandAsync("MAIL FROM:<load@client.test>")).StartsWith("250")) continue;
+            if (!(await client.CommandAsync($"RCPT TO:<user{n}@{domain}>")).StartsWith("250")) { await client.CommandAsync("RSET"); continue; }
+            // Anything but 250 (a 451 while queues move, or the connection dropping) leaves the message unacknowledged.
+            var reply = await client.DataAsync(Encoding.ASCII.GetBytes($"Message-ID: {MessageId(n)}\r\nSubject: {n}\r\n\r\nmessage {n}\r\n"));
+            if (reply.StartsWith("250")) Acknowledged[MessageId(n)] = DateTime.UtcNow;
+        }
+    }
+}
