@@ -15,7 +15,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     {
         await using var cluster = await ClusterHarness.StartAsync();
         var ports = cluster.Nodes.Select(n => n!.Port).ToArray();
-        var load = new LoadGenerator(2000);
+        var load = new LoadGenerator(2000, reconnectFor: TimeSpan.FromSeconds(1));
         var sending = load.RunAsync(Enumerable.Range(0, 6).Select(i => (Func<int>)(() => ports[i % 3])));
 
         await WaitUntilAsync(() => load.Acked >= 600, TimeSpan.FromSeconds(90), "600 messages acknowledged");

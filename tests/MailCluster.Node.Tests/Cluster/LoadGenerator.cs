@@ -7,7 +7,7 @@ namespace MailCluster.Node.Tests.Cluster;
 /// Sends numbered messages over several SMTP sessions spread across nodes. A message counts as acknowledged only when
 /// its DATA got 250; a session whose node dies simply stops, and the other sessions carry on with the rest.
 /// </summary>
-public sealed class LoadGenerator(int total)
+public sealed class LoadGenerator(int total, TimeSpan reconnectFor)
 {
     private int _next = -1;
     public ConcurrentDictionary<string, DateTime> Acknowledged { get; } = new();
@@ -20,8 +20,10 @@ public sealed class LoadGenerator(int total)
 
     private async Task SessionAsync(Func<int> port)
     {
-        // A broken session reconnects; a node that is gone refuses, and this session's share goes to the others.
-        for (var failures = 0; failures < 3 && Volatile.Read(ref _next) < total - 1;)
+        // A broken session reconnects (to wherever port() now points); a node that stays gone makes it give up after
+        // reconnectFor, and its share goes to the other sessions.
+        var givingUpAt = DateTime.MaxValue;
+        while (Volatile.Read(ref _next) < total - 1 && DateTime.UtcNow < givingUpAt)
         {
             try
             {
@@ -30,7 +32,7 @@ public sealed class LoadGenerator(int total)
             }
             catch (Exception)
             {
-                failures++;
+                if (givingUpAt == DateTime.MaxValue) givingUpAt = DateTime.UtcNow + reconnectFor;
                 await Task.Delay(200);
             }
         }
