@@ -94,7 +94,8 @@ public sealed class NodeHost : IAsyncDisposable
 
         if (!settings.Storage.IsPostgres) AkkaBootstrap.PrepareJournalFile(settings.Storage.JournalPath);
         var system = ActorSystem.Create("mailcluster", AkkaBootstrap.Build(settings, config));
-        await JoinClusterAsync(system, settings.Cluster);
+        if (settings.Discovery?.IsKubernetes == true) await Discovery.KubernetesDiscovery.StartAsync(system, settings.Discovery);
+        else await JoinClusterAsync(system, settings.Cluster);
         var rateCounters = RateCounterActor.StartSharding(system, settings.Queue.MaxShards);
         var relayPolicy = system.ActorOf(RelayPolicyActor.Props(settings.Policy, o => new DnsClientDnsblLookup(o), rateCounters), "relay-policy");
 

@@ -31,4 +31,5 @@ public sealed record NodeSettings(
     QueueSettings Queue,
     DeliverySettings Delivery,
     ClusterSettings Cluster,
-    TimeSpan ShutdownGrace = default);
+    TimeSpan ShutdownGrace = default,
+    Discovery.DiscoverySettings? Discovery = null);

@@ -40,13 +40,14 @@ public static class NodeSettingsLoader
         var queue = QueueSettingsLoader.Load(config, root);
         var delivery = DeliverySettingsLoader.Load(root, dataDir, hostName);
         var cluster = ReadCluster(root);
+        var discovery = Discovery.DiscoverySettingsLoader.Load(config, root);
         CheckStorageFitsCluster(root, storage, cluster);
 
         var errors = problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
         return errors.Count > 0
             ? (null, problems)
             : (new NodeSettings(hostName, dataDir, localDomains, listeners, tls, storage, policy, policyTimeout, routing!, queue,
-                delivery, cluster, root.PositiveDuration("smtp.shutdown-grace", TimeSpan.FromSeconds(30))), problems);
+                delivery, cluster, root.PositiveDuration("smtp.shutdown-grace", TimeSpan.FromSeconds(30)), discovery), problems);
     }
 
     public static NodeSettings Load(Config config, Config? userLayer = null)
