@@ -1,3 +1,4 @@
+using MailCluster.Cluster.Admin;
 using MailCluster.Cluster.Inbound.Listener;
 using MailCluster.Cluster.Policy;
 using MailCluster.Cluster.Delivery;
@@ -31,4 +32,5 @@ public sealed record NodeSettings(
     QueueSettings Queue,
     DeliverySettings Delivery,
     ClusterSettings Cluster,
-    TimeSpan ShutdownGrace = default);
+    TimeSpan ShutdownGrace = default,
+    AdminSettings? Admin = null);

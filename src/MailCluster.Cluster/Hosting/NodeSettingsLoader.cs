@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Configuration;
+using MailCluster.Cluster.Admin;
 using MailCluster.Cluster.Inbound.Listener;
 using MailCluster.Cluster.Policy;
 using MailCluster.Cluster.Delivery;
@@ -41,12 +42,13 @@ public static class NodeSettingsLoader
         var delivery = DeliverySettingsLoader.Load(root, dataDir, hostName);
         var cluster = ReadCluster(root);
         CheckStorageFitsCluster(root, storage, cluster);
+        var admin = AdminSettingsLoader.Load(root);
 
         var errors = problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
         return errors.Count > 0
             ? (null, problems)
             : (new NodeSettings(hostName, dataDir, localDomains, listeners, tls, storage, policy, policyTimeout, routing!, queue,
-                delivery, cluster, root.PositiveDuration("smtp.shutdown-grace", TimeSpan.FromSeconds(30))), problems);
+                delivery, cluster, root.PositiveDuration("smtp.shutdown-grace", TimeSpan.FromSeconds(30)), admin), problems);
     }
 
     public static NodeSettings Load(Config config, Config? userLayer = null)
