@@ -262,6 +262,7 @@ akka.loglevel = WARNING
 mailcluster {
   data-dir = "$dir/data"
   smtp.listeners.mx.endpoint = "127.0.0.1:0"
+  admin.endpoint = "127.0.0.1:0"
   relay-domains = ["relay.test"]
   routing.transports { "relay.test" = "smtp:[127.0.0.1]:$sink_port" }
   delivery.smtp.tls = disabled

@@ -24,6 +24,7 @@ ${BENCH_AKKA_EXTRA:-}
 mailcluster {
   data-dir = "$work/data"
   smtp.listeners.mx.endpoint = "127.0.0.1:0"
+  admin.endpoint = "127.0.0.1:0"
 }
 CONF
 dotnet "$node_dll" --config "$work/bench.conf" > "$work/node.log" 2>&1 &

@@ -58,6 +58,7 @@ using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
 
 foreach (var (name, endpoint) in host.Endpoints)
     Console.WriteLine($"MailCluster node {host.Settings.HostName}: listener {name} ready on {endpoint}");
+if (host.Admin is not null) Console.WriteLine($"MailCluster node {host.Settings.HostName}: admin API on http://{host.Admin.Endpoint}");
 Console.WriteLine($"MailCluster node ready; data in {Path.GetFullPath(host.Settings.DataDir)}");
 
 await Task.WhenAny(stop.Task, host.System.WhenTerminated);

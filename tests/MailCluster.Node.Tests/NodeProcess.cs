@@ -23,6 +23,7 @@ public sealed class TempDir : IDisposable
           hostname = "node.test"
           data-dir = "{{DataDir}}"
           smtp.listeners.mx.endpoint = "127.0.0.1:0"
+          admin.endpoint = "127.0.0.1:0"
           smtp.tls.generate-development-certificate = off
           queue.defer-transports = ["local", "smtp", "lmtp"]
         }

@@ -34,6 +34,7 @@ public sealed class TestNode : IAsyncDisposable
               # Keep accepted mail in the spool where these tests inspect it; delivery tests override this.
               queue.defer-transports = ["local", "smtp", "lmtp"]
               smtp.listeners.mx.endpoint = "127.0.0.1:0"
+              admin.endpoint = "127.0.0.1:0"
               smtp.limits.error-delay = 0s
             }
             {{overrides}}

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Configuration;
+using MailCluster.Cluster.Admin;
 using MailCluster.Cluster.Inbound.Connection;
 using MailCluster.Cluster.Inbound.Listener;
 using MailCluster.Cluster.Bounce;
@@ -33,6 +34,9 @@ public sealed class NodeHost : IAsyncDisposable
     public IActorRef Queues { get; }
 
     public IMessageAcceptance Acceptance { get; }
+
+    /// <summary>The admin HTTP API, when mailcluster.admin.enabled; its Endpoint is the bound address (port 0 resolved).</summary>
+    public AdminServer? Admin { get; private set; }
 
     private readonly RoutingHolder _routing;
 
@@ -116,7 +120,17 @@ public sealed class NodeHost : IAsyncDisposable
             listeners[listener.Name] = system.ActorOf(SmtpListenerActor.Props(socket,
                 listener with { PerIpLimitExceptions = settings.Policy.Rules.Mynetworks }, services), $"listener-{listener.Name}");
         }
-        return new NodeHost(settings, system, spool, listeners, endpoints, relayPolicy, queues, acceptance, routing);
+        var host = new NodeHost(settings, system, spool, listeners, endpoints, relayPolicy, queues, acceptance, routing);
+        if (settings.Admin is { Enabled: true } admin)
+        {
+            try { host.Admin = await AdminServer.StartAsync(host, admin); }
+            catch
+            {
+                await host.DisposeAsync();
+                throw;
+            }
+        }
+        return host;
     }
 
     /// <summary>No seeds: join ourselves and form a cluster of one, so sharding runs the same code as in a cluster.</summary>
@@ -160,6 +174,7 @@ public sealed class NodeHost : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (Admin is not null) await Admin.DisposeAsync();
         foreach (var listener in _listeners.Values) listener.Tell(new SmtpListenerProtocol.Drain());
         var deadline = DateTime.UtcNow + (Settings.ShutdownGrace > TimeSpan.Zero ? Settings.ShutdownGrace : TimeSpan.FromSeconds(30));
         while (DateTime.UtcNow < deadline && await ActiveSessionsAsync() > 0) await Task.Delay(50);

@@ -1,3 +1,4 @@
+using MailCluster.Cluster.Admin;
 using MailCluster.Cluster.Inbound.Listener;
 using MailCluster.Cluster.Policy;
 using MailCluster.Cluster.Delivery;
@@ -32,4 +33,5 @@ public sealed record NodeSettings(
     DeliverySettings Delivery,
     ClusterSettings Cluster,
     TimeSpan ShutdownGrace = default,
-    Discovery.DiscoverySettings? Discovery = null);
+    Discovery.DiscoverySettings? Discovery = null,
+    AdminSettings? Admin = null);

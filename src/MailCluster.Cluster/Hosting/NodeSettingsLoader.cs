@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Configuration;
+using MailCluster.Cluster.Admin;
 using MailCluster.Cluster.Inbound.Listener;
 using MailCluster.Cluster.Policy;
 using MailCluster.Cluster.Delivery;
@@ -42,12 +43,13 @@ public static class NodeSettingsLoader
         var cluster = ReadCluster(root);
         var discovery = Discovery.DiscoverySettingsLoader.Load(config, root);
         CheckStorageFitsCluster(root, storage, cluster);
+        var admin = AdminSettingsLoader.Load(root);
 
         var errors = problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
         return errors.Count > 0
             ? (null, problems)
             : (new NodeSettings(hostName, dataDir, localDomains, listeners, tls, storage, policy, policyTimeout, routing!, queue,
-                delivery, cluster, root.PositiveDuration("smtp.shutdown-grace", TimeSpan.FromSeconds(30)), discovery), problems);
+                delivery, cluster, root.PositiveDuration("smtp.shutdown-grace", TimeSpan.FromSeconds(30)), discovery, admin), problems);
     }
 
     public static NodeSettings Load(Config config, Config? userLayer = null)

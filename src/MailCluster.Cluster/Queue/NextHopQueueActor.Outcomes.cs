@@ -1,3 +1,4 @@
+using MailCluster.Cluster.Metrics;
 using Akka.Actor;
 using Akka.Event;
 using MailCluster.Cluster.Bounce;
@@ -37,6 +38,7 @@ public sealed partial class NextHopQueueActor
                         $"{r.Diagnostic} (delivery time expired)", r.RemoteMta)));
             }
             if (expired.Count > 0) events.Add(new RecipientsFailed(report.QueueId, expired, Expired: true, now));
+            MailClusterMetrics.DeliveryOutcomes(delivered.Count, known.Count - delivered.Count - failed.Count - expired.Count, failed.Count + expired.Count);
             LogOutcomes(report);
         }
 

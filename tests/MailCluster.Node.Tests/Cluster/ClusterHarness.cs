@@ -47,6 +47,7 @@ public sealed class ClusterHarness : IAsyncDisposable
           hostname = "node{{index + 1}}.test"
           data-dir = "{{Path.Combine(Dir.Path, $"node{index + 1}")}}"
           smtp.listeners.mx.endpoint = "127.0.0.1:0"
+          admin.endpoint = "127.0.0.1:0"
           smtp.tls.generate-development-certificate = off
           storage { provider = postgresql, postgresql.connection-string = "{{ConnectionString}}" }
           cluster {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using MailCluster.Cluster.Metrics;
 using System.Buffers;
 using System.Net;
 using Akka.Actor;
@@ -70,10 +72,15 @@ public sealed class SmtpConnectionActor : ReceiveActor
     protected override void PreStart()
     {
         _log.Info("connect from [{0}] on {1}", _remote.Address, _listener.Name);
+        MailClusterMetrics.SessionOpened();
         Continue(Replies.Greeting(_limits.HostName), ReadCommand);
     }
 
-    protected override void PostStop() => _ = _wire.DisposeAsync().AsTask();
+    protected override void PostStop()
+    {
+        MailClusterMetrics.SessionClosed();
+        _ = _wire.DisposeAsync().AsTask();
+    }
 
     private void OnCommandLine(CommandLine line)
     {
@@ -146,12 +153,16 @@ public sealed class SmtpConnectionActor : ReceiveActor
         });
     }
 
-    private static SmtpReply? Refusal(PolicyVerdict verdict) => verdict switch
+    private static SmtpReply? Refusal(PolicyVerdict verdict)
     {
-        Reject r => r.Reply,
-        Defer d => d.Reply,
-        _ => null,
-    };
+        if (verdict is not Permit) MailClusterMetrics.CommandRefused(verdict);
+        return verdict switch
+        {
+            Reject r => r.Reply,
+            Defer d => d.Reply,
+            _ => null,
+        };
+    }
 
     private void ContinueSasl(SaslStep step)
     {
@@ -293,11 +304,13 @@ public sealed class SmtpConnectionActor : ReceiveActor
         EndTransaction();
         var acceptance = _services.Acceptance;
         var timeout = _services.StoreTimeout;
+        var started = Stopwatch.GetTimestamp();
         Continue(null, async () =>
         {
             try
             {
                 await acceptance.AcceptAsync(message).WaitAsync(timeout);
+                MailClusterMetrics.MessageAccepted(Stopwatch.GetElapsedTime(started));
                 return new MessageStored(message.QueueId, message.Content.Length);
             }
             catch (Exception ex)

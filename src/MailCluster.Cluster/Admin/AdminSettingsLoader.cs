@@ -1,0 +1,18 @@
+using System.Net;
+using MailCluster.Cluster.Hosting;
+
+namespace MailCluster.Cluster.Admin;
+
+/// <summary>Reads mailcluster.admin. An API reachable from the network without a token would hand out the queues.</summary>
+public static class AdminSettingsLoader
+{
+    public static AdminSettings Load(ConfigReader root)
+    {
+        var enabled = root.Bool("admin.enabled", true);
+        var endpoint = root.Endpoint("admin.endpoint") ?? AdminSettings.Default.Endpoint;
+        var token = root.String("admin.token");
+        if (enabled && !IPAddress.IsLoopback(endpoint.Address) && token.Length == 0)
+            root.Error("admin.token", $"required when admin.endpoint ({endpoint}) is not a loopback address");
+        return new AdminSettings(enabled, endpoint, token);
+    }
+}

@@ -1,0 +1,27 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace MailCluster.Cluster.Admin;
+
+/// <summary>/api/cluster: members with roles and status, and how many queue shards and entities each node hosts.</summary>
+public static class ClusterEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app, ActorSystem system, IActorRef queues, TimeSpan timeout)
+    {
+        app.MapGet("/api/cluster", async () =>
+        {
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            var state = cluster.State;
+            var members = state.Members.Select(m => new ClusterMemberView(m.Address.ToString(), m.Status.ToString(), m.Roles.Order().ToList(),
+                !state.Unreachable.Contains(m), m.Address == cluster.SelfAddress, m.Address == state.Leader)).ToList();
+            var stats = await queues.Ask<ClusterShardingStats>(new GetClusterShardingStats(timeout), timeout + timeout);
+            var shards = stats.Regions.Select(r => new ShardRegionView(r.Key.ToString(), r.Value.Stats.Count, r.Value.Stats.Values.Sum(),
+                r.Value.Stats.ToDictionary(s => s.Key, s => s.Value))).OrderBy(r => r.Address).ToList();
+            var failed = stats.Regions.SelectMany(r => r.Value.Failed.Select(f => $"{r.Key}/{f}")).ToList();
+            return Results.Ok(new ClusterView(cluster.SelfAddress.ToString(), members, shards, failed));
+        });
+    }
+}
