@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A 3-node MailCluster on this machine: a private PostgreSQL in a temp folder on a loopback port, and three nodes
 # (cluster-config/node1..3.conf) on 127.0.0.1 with SMTP on 2525/2526/2527 and remoting on 4051/4052/4053.
-#   ops/local-cluster.sh up       build, start PostgreSQL (tables are created by the nodes on first start), start 3 nodes
+#   ops/local-cluster.sh up       build, start PostgreSQL, create the schema (mailcluster-node migrate), start 3 nodes
 #   ops/local-cluster.sh status   which processes run, and where
 #   ops/local-cluster.sh down     SIGTERM the nodes (graceful leave), stop PostgreSQL, delete the folder
 # State lives in $MAILCLUSTER_LOCAL_DIR (default /tmp/mailcluster-local). PostgreSQL listens on $PGPORT (default 55432).
@@ -55,15 +55,18 @@ up() {
   dotnet build "$repo/src/MailCluster.Node" -c Release -v q -nologo >/dev/null
   pg_up
   export MAILCLUSTER_DB="Host=127.0.0.1;Port=$pgport;Database=mailcluster;Username=mailcluster"
+  (cd "$dir" && dotnet "$node_dll" --config "$repo/cluster-config/node1.conf" migrate) | sed 's/^/migrate: /'
   for i in 1 2 3; do
     if node_pid "$i" >/dev/null; then echo "node$i already running"; continue; fi
     # Relative data-dirs in the node files land under $dir.
-    (cd "$dir" && nohup dotnet "$node_dll" --config "$repo/cluster-config/node$i.conf" > "$dir/node$i.log" 2>&1 & echo $! > "$dir/node$i.pid")
+    # A plain background command (no list), so $! is the node itself and no shell keeps our stdout open.
+    (cd "$dir"; nohup dotnet "$node_dll" --config "$repo/cluster-config/node$i.conf" > "$dir/node$i.log" 2>&1 < /dev/null &
+     echo $! > "$dir/node$i.pid")
   done
   for i in 1 2 3; do
     for _ in $(seq 1 150); do grep -q "node ready" "$dir/node$i.log" 2>/dev/null && break; sleep 0.2; done
     grep -q "node ready" "$dir/node$i.log" || { echo "node$i did not start; see $dir/node$i.log" >&2; tail -20 "$dir/node$i.log" >&2; exit 1; }
-    echo "node$i: pid $(cat "$dir/node$i.pid"), $(grep -oE 'listener mx ready on [0-9.:]+' "$dir/node$i.log")"
+    echo "node$i: pid $(cat "$dir/node$i.pid"), $(grep -oE 'listener mx ready on [0-9.:]+' "$dir/node$i.log"), $(grep -oE 'admin API on [^ ]+' "$dir/node$i.log")"
   done
 }
 
@@ -72,7 +75,10 @@ status() {
   [ -f "$pgdata/PG_VERSION" ] && as_pg "$(pg_bin pg_ctl)" -D "$pgdata" status >/dev/null 2>&1 && pgstate="running on 127.0.0.1:$pgport"
   echo "postgresql: $pgstate"
   for i in 1 2 3; do
-    if pid=$(node_pid "$i"); then echo "node$i: running, pid $pid, $(grep -oE 'listener mx ready on [0-9.:]+' "$dir/node$i.log" | tail -1)"
+    if pid=$(node_pid "$i"); then
+      local admin; admin=$(grep -oE 'admin API on http://[0-9.:]+' "$dir/node$i.log" | tail -1 | sed 's/admin API on //')
+      local members=""; [ -n "$admin" ] && members=$(curl -fsS "$admin/api/cluster" 2>/dev/null | grep -oE '"status":"[A-Za-z]+"' | cut -d'"' -f4 | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')
+      echo "node$i: running, pid $pid, $(grep -oE 'listener mx ready on [0-9.:]+' "$dir/node$i.log" | tail -1), admin $admin, members seen: ${members:-?}"
     else echo "node$i: stopped"; fi
   done
 }

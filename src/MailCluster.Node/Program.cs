@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using MailCluster.Cluster.Hosting;
 using MailCluster.Node;
 
-// mailcluster-node [--config FILE] [validate-config]
+// mailcluster-node [--config FILE] [validate-config | migrate]
 //   Runs one node with the embedded reference.conf, layered under FILE when given.
 //   validate-config: check the configuration, print every problem, and exit without starting.
 var options = NodeCommandLine.Parse(args);
@@ -34,6 +34,8 @@ if (options.ValidateOnly)
     Console.WriteLine($"configuration is valid{(options.ConfigFile is null ? "" : $": {options.ConfigFile}")}");
     return 0;
 }
+
+if (options.Migrate) return await MigrateCommand.RunAsync(config, userLayer);
 
 NodeHost host;
 try

@@ -221,7 +221,7 @@ public sealed class PolicyTestDnsblTests : IAsyncLifetime
             mailcluster {
               local-domains = ["local.test"]
               policy.mynetworks = ["192.0.2.0/24"]
-              policy.dnsbl { zones = ["bl.test"], servers = ["{{_stub.Endpoint}}"], timeout = 300ms, attempts = 1 }
+              policy.dnsbl { zones = ["bl.test"], servers = ["{{_stub.Endpoint}}"], timeout = 2s, attempts = 1 }
             }
             """);
         return Task.CompletedTask;

@@ -11,6 +11,13 @@ public static class SpoolFactory
             return await SqliteMessageSpool.OpenAsync(new SqliteSpoolOptions(storage.SqlitePath, storage.BusyTimeout));
         var spool = new PostgresMessageSpool(new PostgresSpoolOptions(storage.PostgresConnectionString, storage.WriteTimeout));
         if (storage.AutoMigrate) await spool.MigrateAsync();
+        else if (!await spool.SchemaExistsAsync())
+        {
+            // Refuse to start rather than answer every message with 451 because a table is missing.
+            await spool.DisposeAsync();
+            throw new ConfigValidationException([new ConfigProblem(ProblemSeverity.Error, "mailcluster.storage.auto-migrate",
+                "auto-migrate is off and the database has no MailCluster tables; run `mailcluster-node migrate --config FILE` first")]);
+        }
         return spool;
     }
 }

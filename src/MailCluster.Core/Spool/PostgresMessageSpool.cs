@@ -58,6 +58,22 @@ public sealed class PostgresMessageSpool : IMessageSpool
         }
     }
 
+    /// <summary>Whether the spool tables exist: a node started with auto-migrate off checks this before it accepts mail.</summary>
+    public async Task<bool> SchemaExistsAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            await using var query = new NpgsqlCommand(
+                "SELECT to_regclass('spool_message') IS NOT NULL AND to_regclass('spool_recipient') IS NOT NULL", connection);
+            return (bool)(await query.ExecuteScalarAsync(cancellationToken))!;
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex, cancellationToken))
+        {
+            throw new SpoolUnavailableException($"spool schema check failed: {ex.Message}", ex);
+        }
+    }
+
     public Task StoreAsync(SpooledMessage message, CancellationToken cancellationToken = default) =>
         // Continuations run inline on the writer, as in the SQLite spool: they only post the result to the session actor.
         Enqueue(new PendingWrite(message, null, null, new TaskCompletionSource()));

@@ -19,7 +19,7 @@ public sealed class DnsblProtocolTests : IAsyncLifetime
         mailcluster.policy.dnsbl {
           zones = ["bl.test"]
           servers = ["{{_stub.Endpoint}}"]
-          timeout = 300ms
+          timeout = 1s
           attempts = 1
         }
         {{extra}}
