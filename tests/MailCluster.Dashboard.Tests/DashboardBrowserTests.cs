@@ -17,6 +17,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         const string token = "dashboard-test-token";
         await using var admin = await AdminHarness.StartAsync(token);
         await admin.SendAsync("a@relay.test", "b@relay.test");
+        await admin.SendAsync("someone@origin.test"); // a second, shallower queue: the page lists the deeper one first
         var hostile = await SendAsync(admin.Node, HostileSender, ["c@relay.test"], Body("hostile sender"));
         var queueId = hostile.Split(' ').Last().Trim();
 

@@ -1,8 +1,8 @@
 // Loads the dashboard in Debian's headless Chromium and checks it against a running node:
 //   node dashboard-check.mjs <adminUrl> <hopKey> <queueId> <entriesInHop> <screenshotPath>
 // The admin token, if the node has one, comes from MAILCLUSTER_ADMIN_TOKEN (not argv, which `ps` shows).
-// Exit 0 when the queue table shows the hop with that many entries and a search by the queue id finds the message;
-// otherwise prints what was wrong and exits 1. The screenshot is saved either way once the page has loaded.
+// Exit 0 when the queue table is sorted by depth and shows the hop first with that many entries, and a search by the
+// queue id finds the message; otherwise prints what was wrong and exits 1. The screenshot is saved either way once the page has loaded.
 import { chromium } from 'playwright-core';
 
 const [adminUrl, hopKey, queueId, entries, screenshotPath] = process.argv.slice(2);
@@ -39,9 +39,14 @@ try {
     await page.click('#token-form button[type=submit]');
   }
 
-  step('the queue table shows the hop with its entries');
-  await page.waitForFunction(([hop, count]) => [...document.querySelectorAll('#queues tbody tr')]
-    .some((tr) => tr.dataset.hop === hop && tr.cells[0].textContent === hop && tr.cells[1].textContent === count), [hopKey, entries]);
+  step('the queue table shows the hop with its entries, deepest queue first');
+  await page.waitForFunction(([hop, count]) => {
+    const first = document.querySelector('#queues tbody tr');
+    return first && first.dataset.hop === hop && first.cells[0].textContent === hop && first.cells[1].textContent === count;
+  }, [hopKey, entries]);
+  const totals = await page.$$eval('#queues tbody tr', (rows) => rows.map((tr) => Number(tr.cells[1].textContent)));
+  if (totals.some((total, i) => i > 0 && total > totals[i - 1])) throw new Error(`queues not deepest first: ${totals}`);
+  console.log(`  queue depths shown: ${totals.join(', ')}`);
 
   step('the cluster table shows this node with its queue shards');
   await page.waitForFunction(() => [...document.querySelectorAll('#nodes tbody tr')]
