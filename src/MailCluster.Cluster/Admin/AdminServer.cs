@@ -49,6 +49,7 @@ public sealed class AdminServer : IAsyncDisposable
         PolicyEndpoints.Map(app, node.RelayPolicy, AskTimeout);
         HealthEndpoints.Map(app, node);
         MetricsEndpoint.Map(app);
+        Dashboard.DashboardEndpoints.Map(app, node, queues);
 
         try { await app.StartAsync(); }
         catch (IOException ex)

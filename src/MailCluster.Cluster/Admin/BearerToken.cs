@@ -1,13 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 
 namespace MailCluster.Cluster.Admin;
 
 /// <summary>
 /// Checks "Authorization: Bearer TOKEN" on every request but the health probes (orchestrators call those without
-/// credentials, and they reveal nothing). With no token configured the API is open, which config validation allows
-/// only on loopback.
+/// credentials, and they reveal nothing) and endpoints marked AllowAnonymous (the dashboard's static files, which hold
+/// no data: the page asks for the token and sends it on its own API calls). With no token configured the API is open,
+/// which config validation allows only on loopback.
 /// </summary>
 public static class BearerToken
 {
@@ -16,7 +18,7 @@ public static class BearerToken
         var expected = Encoding.UTF8.GetBytes(token);
         return async (context, next) =>
         {
-            if (expected.Length == 0 || context.Request.Path.StartsWithSegments("/health") || Matches(context, expected))
+            if (expected.Length == 0 || context.Request.Path.StartsWithSegments("/health") || IsAnonymous(context) || Matches(context, expected))
             {
                 await next(context);
                 return;
@@ -26,6 +28,9 @@ public static class BearerToken
                 detail: "this endpoint requires Authorization: Bearer <mailcluster.admin.token>").ExecuteAsync(context);
         };
     }
+
+    // Routing has already matched the endpoint: WebApplication puts UseRouting ahead of the middleware added here.
+    private static bool IsAnonymous(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null;
 
     private static bool Matches(HttpContext context, byte[] expected)
     {

@@ -1,0 +1,212 @@
+// MailCluster dashboard: polls the admin API every POLL_MS and redraws. Everything that comes from the API goes into
+// the DOM as textContent only: senders, recipients and error texts are chosen by whoever sends us mail.
+'use strict';
+
+const POLL_MS = 2000;
+const TOKEN_KEY = 'mailcluster.admin.token';
+const COUNTERS = ['accepted', 'delivered', 'deferred', 'bounced'];
+
+class Unauthorized extends Error {}
+
+let previousStats = null;
+let pollTimer = null;
+
+const $ = (id) => document.getElementById(id);
+
+async function api(path) {
+  const headers = { Accept: 'application/json' };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const response = await fetch(path, { headers, cache: 'no-store' });
+  if (response.status === 401) throw new Unauthorized('the admin token is missing or wrong');
+  if (!response.ok) {
+    let detail = response.statusText;
+    try { detail = (await response.json()).detail || detail; } catch { /* not problem+json */ }
+    throw new Error(`${path}: ${response.status} ${detail}`);
+  }
+  return response.json();
+}
+
+/** A new element; text (if any) is set as textContent, never parsed as HTML. */
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+function row(cells) {
+  const tr = document.createElement('tr');
+  tr.append(...cells);
+  return tr;
+}
+
+function formatAge(seconds) {
+  if (seconds === null || seconds === undefined) return '–';
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
+}
+
+// ---- throughput ----
+
+function renderStats(stats) {
+  $('node-name').textContent = stats.hostName;
+  for (const name of COUNTERS) $('total-' + name).textContent = `${stats[name]} total`;
+  if (previousStats) {
+    const seconds = (Date.parse(stats.at) - Date.parse(previousStats.at)) / 1000;
+    for (const name of COUNTERS) {
+      const rate = seconds > 0 ? Math.max(0, stats[name] - previousStats[name]) / seconds : 0;
+      $('rate-' + name).textContent = rate.toFixed(1);
+    }
+  }
+  previousStats = stats;
+}
+
+// ---- cluster ----
+
+// Sharding reports its own region by the local address, which may lack host and port; match it to the self member.
+function regionFor(member, regions, self) {
+  return regions.find((r) => r.address === member.address)
+    || (member.isSelf ? regions.find((r) => r.address === self || !r.address.includes('@')) : undefined);
+}
+
+function renderCluster(cluster) {
+  const rows = cluster.members.map((member) => {
+    const region = regionFor(member, cluster.queueShards, cluster.self);
+    const name = el('td', member.address, 'mono');
+    if (member.isSelf) name.append(el('span', 'this node', 'tag'));
+    if (member.isLeader) name.append(el('span', 'leader', 'tag'));
+    return row([
+      name,
+      el('td', member.status, member.status === 'Up' ? '' : 'down'),
+      el('td', member.roles.join(', ')),
+      el('td', member.reachable ? 'yes' : 'NO', member.reachable ? '' : 'down'),
+      el('td', region ? region.shards : 0, 'num'),
+      el('td', region ? region.entities : 0, 'num'),
+    ]);
+  });
+  $('nodes').tBodies[0].replaceChildren(...rows);
+  const failed = $('shard-failures');
+  failed.hidden = cluster.shardStatsFailedFor.length === 0;
+  failed.textContent = 'No shard figures from: ' + cluster.shardStatsFailedFor.join(', ');
+}
+
+// ---- queues ----
+
+const depth = (q) => q.active + q.deferred + q.held + q.delivering;
+
+function renderQueues(queues) {
+  const sorted = [...queues].sort((a, b) => depth(b) - depth(a) || a.hopKey.localeCompare(b.hopKey));
+  const rows = sorted.map((q) => {
+    const tr = row([
+      el('td', q.hopKey, 'mono'),
+      el('td', depth(q), 'num'),
+      el('td', q.active, 'num'),
+      el('td', q.deferred, 'num' + (q.deferred ? ' state-deferred' : '')),
+      el('td', q.held, 'num' + (q.held ? ' state-held' : '')),
+      el('td', q.delivering, 'num'),
+      el('td', formatAge(q.oldestAgeSeconds), 'num'),
+      el('td', q.lastError || '', 'mono'),
+    ]);
+    tr.dataset.hop = q.hopKey;
+    return tr;
+  });
+  $('queues').tBodies[0].replaceChildren(...rows);
+  $('queues-empty').hidden = rows.length > 0;
+}
+
+// ---- message search ----
+
+async function search(query) {
+  const summary = $('search-summary');
+  summary.textContent = 'Searching…';
+  try {
+    const result = await api('/api/messages?q=' + encodeURIComponent(query));
+    renderSearch(result);
+  } catch (error) {
+    if (error instanceof Unauthorized) return askForToken();
+    summary.textContent = error.message;
+  }
+}
+
+function renderSearch(result) {
+  const rows = result.messages.map((m) => {
+    const recipients = el('ul', null, 'recipients');
+    for (const r of m.recipients) {
+      const item = el('li', `${r.recipient} `, 'mono');
+      item.append(el('span', r.state, 'tag state-' + r.state.toLowerCase()), el('span', r.hopKey, 'tag'));
+      if (r.lastError) item.title = r.lastError;
+      recipients.append(item);
+    }
+    const recipientsCell = el('td');
+    recipientsCell.append(recipients);
+    const tr = row([el('td', m.queueId, 'mono'), el('td', m.sender || '<>', 'mono'), recipientsCell, el('td', formatAge(m.ageSeconds), 'num')]);
+    tr.dataset.queueId = m.queueId;
+    return tr;
+  });
+  $('search-results').tBodies[0].replaceChildren(...rows);
+  $('search-results').hidden = rows.length === 0;
+  $('search-summary').textContent = result.total === 0
+    ? `No queued message matches “${result.query}”.`
+    : `${result.total} message(s)` + (result.truncated ? `, newest ${rows.length} shown` : '');
+}
+
+// ---- token ----
+
+function askForToken() {
+  clearTimeout(pollTimer);
+  $('content').hidden = true;
+  $('token-form').hidden = false;
+  $('status').textContent = sessionStorage.getItem(TOKEN_KEY) ? 'The token was refused.' : 'Token required.';
+  $('status').className = 'error';
+  $('token-input').focus();
+}
+
+function useToken(event) {
+  event.preventDefault();
+  sessionStorage.setItem(TOKEN_KEY, $('token-input').value.trim());
+  $('token-input').value = '';
+  $('token-form').hidden = true;
+  $('content').hidden = false;
+  $('forget-token').hidden = false;
+  refresh();
+}
+
+function forgetToken() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  $('forget-token').hidden = true;
+  askForToken();
+}
+
+// ---- polling ----
+
+async function refresh() {
+  clearTimeout(pollTimer);
+  const [stats, cluster, queues] = await Promise.allSettled([api('/api/stats'), api('/api/cluster'), api('/api/queues')]);
+  const results = [[stats, renderStats], [cluster, renderCluster], [queues, renderQueues]];
+  if (results.some(([r]) => r.status === 'rejected' && r.reason instanceof Unauthorized)) return askForToken();
+  const errors = [];
+  for (const [result, render] of results) {
+    if (result.status === 'fulfilled') render(result.value);
+    else errors.push(result.reason.message);
+  }
+  $('status').textContent = errors.length
+    ? 'Error: ' + errors.join('; ')
+    : `Updated ${new Date().toLocaleTimeString()} · every ${POLL_MS / 1000}s`;
+  $('status').className = errors.length ? 'error' : '';
+  pollTimer = setTimeout(refresh, POLL_MS);
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('token-form').addEventListener('submit', useToken);
+  $('forget-token').addEventListener('click', forgetToken);
+  $('forget-token').hidden = !sessionStorage.getItem(TOKEN_KEY);
+  $('search-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    search($('search-input').value.trim());
+  });
+  refresh();
+});
