@@ -42,7 +42,7 @@ public sealed class AdminServer : IAsyncDisposable
         app.UseStatusCodePages();
         app.Use(BearerToken.Middleware(settings.Token));
 
-        var queues = new QueueDirectory(node.Queues, AskTimeout);
+        var queues = new QueueDirectory(node.System, node.Queues, AskTimeout);
         QueueEndpoints.Map(app, queues);
         MessageEndpoints.Map(app, queues, node.Spool);
         ClusterEndpoints.Map(app, node.System, node.Queues, AskTimeout);

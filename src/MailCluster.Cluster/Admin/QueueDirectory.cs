@@ -1,20 +1,33 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using MailCluster.Cluster.Queue;
 
 namespace MailCluster.Cluster.Admin;
 
 /// <summary>
-/// Finds the next-hop queues and asks them things. The list of queues is the shard region's own view of its
-/// entities: on a single node that is every queue; a queue-less (ingress-only) node sees none.
-/// A queue is only ever asked after it was listed, so a mistyped hop key never creates (and remembers) an entity.
+/// Finds the next-hop queues across the cluster and asks them things. The list is the union of every queue-role
+/// member's shard region view, so any node (an ingress-only one too) lists and acts on every queue; a region that does
+/// not answer in time is left out of the list rather than failing it. A queue is only ever asked after it was listed,
+/// so a mistyped hop key never creates (and remembers) an entity.
 /// </summary>
-public sealed class QueueDirectory(IActorRef queues, TimeSpan timeout)
+public sealed class QueueDirectory(ActorSystem system, IActorRef queues, TimeSpan timeout)
 {
     public async Task<IReadOnlyList<string>> HopKeysAsync()
     {
-        var state = await queues.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, timeout);
-        return state.Shards.SelectMany(s => s.EntityIds).Distinct().Order(StringComparer.Ordinal).ToList();
+        var states = await Task.WhenAll(QueueRegions().Select(RegionStateAsync));
+        return states.SelectMany(s => s.Shards).SelectMany(s => s.EntityIds).Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    private IEnumerable<ActorSelection> QueueRegions() =>
+        Akka.Cluster.Cluster.Get(system).State.Members
+            .Where(m => m.Status == MemberStatus.Up && m.HasRole(Hosting.ClusterSettings.QueueRole))
+            .Select(m => system.ActorSelection($"{m.Address}/system/sharding/{QueueSharding.TypeName}"));
+
+    private async Task<CurrentShardRegionState> RegionStateAsync(ActorSelection region)
+    {
+        try { return await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, timeout); }
+        catch (AskTimeoutException) { return new CurrentShardRegionState([], []); }
     }
 
     public async Task<bool> ExistsAsync(string hopKey) => (await HopKeysAsync()).Contains(hopKey);
