@@ -30,7 +30,11 @@ public sealed class ClusterMetricsActor : ReceiveActor, IWithTimers
     {
         _queueRegion = queueRegion;
         Receive<Refresh>(_ => OnRefresh());
-        Receive<ShardCount>(c => _shards = c.Count);
+        Receive<ShardCount>(c =>
+        {
+            _shards = c.Count;
+            Publish();
+        });
     }
 
     protected override void PreStart()
@@ -38,13 +42,18 @@ public sealed class ClusterMetricsActor : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer("refresh", Refresh.Instance, TimeSpan.Zero, Interval);
     }
 
-    protected override void PostStop() => ClusterGauges.Remove(Context.System);
-
-    private void OnRefresh()
+    private void Publish()
     {
         var state = Akka.Cluster.Cluster.Get(Context.System).State;
         var byStatus = state.Members.GroupBy(m => m.Status.ToString().ToLowerInvariant()).ToDictionary(g => g.Key, g => g.Count());
         ClusterGauges.Set(Context.System, new ClusterGauges.Snapshot(byStatus, state.Unreachable.Count, _shards));
+    }
+
+    protected override void PostStop() => ClusterGauges.Remove(Context.System);
+
+    private void OnRefresh()
+    {
+        Publish();
         _queueRegion?.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, Interval)
             .PipeTo(Self, success: s => new ShardCount(s.Shards.Count), failure: _ => new ShardCount(_shards));
     }
