@@ -28,8 +28,8 @@ public sealed class MailLogTests
     public async Task Json_lines_carry_the_fields_and_one_queue_id_shows_connect_to_delivery()
     {
         var (node, sink, log) = await StartAsync("json");
-        await using var _ = node;
-        await using var __ = sink;
+        await using var nodeScope = node;
+        await using var sinkScope = sink;
 
         var queueId = (await SendAsync(node, "sender@origin.test", ["to@relay.test"], Body("json log"))).Split(' ').Last().Trim();
         await log.WaitForLineAsync(Wait, "\"event\":\"delivered\"", queueId);
@@ -64,8 +64,8 @@ public sealed class MailLogTests
     public async Task Text_lines_are_key_value_pairs_and_grepping_the_queue_id_shows_accepted_then_delivered()
     {
         var (node, sink, log) = await StartAsync("text");
-        await using var _ = node;
-        await using var __ = sink;
+        await using var nodeScope = node;
+        await using var sinkScope = sink;
 
         var queueId = (await SendAsync(node, "", ["to@relay.test"], Body("text log"))).Split(' ').Last().Trim();
         var delivered = await log.WaitForLineAsync(Wait, "event=delivered", $"queue_id={queueId}");
@@ -84,8 +84,8 @@ public sealed class MailLogTests
     public async Task A_refused_recipient_logs_the_policy_verdict_with_its_rule()
     {
         var (node, sink, log) = await StartAsync("text");
-        await using var _ = node;
-        await using var __ = sink;
+        await using var nodeScope = node;
+        await using var sinkScope = sink;
 
         await using var client = await RawSmtpClient.ConnectAsync(node.Endpoint);
         Assert.StartsWith("250", await client.CommandAsync("EHLO client.example\r\n"));
