@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using MailCluster.Cluster.Hosting;
 using MailCluster.Node;
+using Microsoft.Extensions.Logging;
 
 // mailcluster-node [--config FILE] [validate-config | migrate]
 //   Runs one node with the embedded reference.conf, layered under FILE when given.
@@ -58,12 +59,16 @@ using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
     _ = PolicyReload.RunAsync(host, options.ConfigFile);
 });
 
+// These lines go through the node's log sink (mailcluster.logging) like everything else. Scripts and tests wait for
+// "node ready" and read the port from "listener mx ready on HOST:PORT": keep those words in the messages.
+var log = host.LoggerFactory.CreateLogger("MailCluster.Node");
 foreach (var (name, endpoint) in host.Endpoints)
-    Console.WriteLine($"MailCluster node {host.Settings.HostName}: listener {name} ready on {endpoint}");
-if (host.Admin is not null) Console.WriteLine($"MailCluster node {host.Settings.HostName}: admin API on http://{host.Admin.Endpoint}");
-Console.WriteLine($"MailCluster node ready; data in {Path.GetFullPath(host.Settings.DataDir)}");
+    log.LogInformation("MailCluster node {host}: listener {listener} ready on {endpoint}", host.Settings.HostName, name, endpoint.ToString());
+if (host.Admin is not null)
+    log.LogInformation("MailCluster node {host}: admin API on {admin_url}", host.Settings.HostName, $"http://{host.Admin.Endpoint}");
+log.LogInformation("MailCluster node ready; data in {data_dir}", Path.GetFullPath(host.Settings.DataDir));
 
 await Task.WhenAny(stop.Task, host.System.WhenTerminated);
-Console.WriteLine("MailCluster node stopping");
+log.LogInformation("MailCluster node stopping");
 await host.DisposeAsync();
 return 0;

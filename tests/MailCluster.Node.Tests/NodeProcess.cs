@@ -88,7 +88,8 @@ public sealed partial class NodeProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    [GeneratedRegex(@"listener mx ready on .*:(\d+)\s*$")]
+    // The ready lines are log lines now (timestamp and level first in text, a JSON object in json): match inside them.
+    [GeneratedRegex(@"listener mx ready on [^\s""]*:(\d+)")]
     private static partial Regex MxReadyLine();
 
     private void OnLine(string? line, StringBuilder sink, TaskCompletionSource closed, bool isStdout)
@@ -98,7 +99,7 @@ public sealed partial class NodeProcess : IDisposable
         if (!isStdout) return;
         var m = MxReadyLine().Match(line);
         if (m.Success) Port = int.Parse(m.Groups[1].Value);
-        if (line.StartsWith("MailCluster node ready", StringComparison.Ordinal)) _ready.TrySetResult();
+        if (line.Contains("MailCluster node ready", StringComparison.Ordinal)) _ready.TrySetResult();
     }
 
     /// <summary>Starts the node without waiting (for runs expected to exit on their own).</summary>

@@ -20,7 +20,8 @@ public sealed class TestNode : IAsyncDisposable
     }
 
     /// <param name="overrides">HOCON layered over the test defaults (which are over reference.conf).</param>
-    public static async Task<TestNode> StartAsync(string overrides = "")
+    /// <param name="log">Where the node's log lines go (stdout when null).</param>
+    public static async Task<TestNode> StartAsync(string overrides = "", TextWriter? log = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "mailcluster-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -40,7 +41,7 @@ public sealed class TestNode : IAsyncDisposable
             {{overrides}}
             """;
         var user = MailClusterConfig.Parse(hocon, "test");
-        var host = await NodeHost.StartAsync(MailClusterConfig.Layer(user), user);
+        var host = await NodeHost.StartAsync(MailClusterConfig.Layer(user), user, log);
         return new TestNode(dir, host);
     }
 

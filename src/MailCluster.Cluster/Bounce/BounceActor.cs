@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Akka.Event;
+using MailCluster.Cluster.Logging;
 using MailCluster.Cluster.Queue;
 using MailCluster.Core.Bounce;
 using MailCluster.Core.Spool;
@@ -16,20 +16,20 @@ public sealed class BounceActor : ReceiveActor
     private readonly IMessageSpool _spool;
     private readonly Func<IMessageAcceptance> _acceptance;
     private readonly string _hostName;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly MailLog _mailLog = MailLog.For(Context);
 
     public BounceActor(IMessageSpool spool, Func<IMessageAcceptance> acceptance, string hostName)
     {
         _spool = spool;
         _acceptance = acceptance;
         _hostName = hostName;
-        Receive<CreateBounce>(request => CreateAsync(request).PipeTo(Sender));
+        Receive<CreateBounce>(request => CreateAsync(request, _mailLog).PipeTo(Sender));
     }
 
     public static Props Props(IMessageSpool spool, Func<IMessageAcceptance> acceptance, string hostName) =>
         Akka.Actor.Props.Create(() => new BounceActor(spool, acceptance, hostName));
 
-    private async Task<object> CreateAsync(CreateBounce request)
+    private async Task<object> CreateAsync(CreateBounce request, MailLog mailLog)
     {
         try
         {
@@ -42,9 +42,8 @@ public sealed class BounceActor : ReceiveActor
             var message = new SpooledMessage(request.BounceQueueId, "", [request.Sender], "127.0.0.1", _hostName,
                 DateTimeOffset.UtcNow, dsn);
             await _acceptance().AcceptAsync(message);
-            _log.Info("{0}: {1} for {2} queued as {3} to <{4}>", request.OriginalQueueId,
-                request.DelayWarning ? "delay notice" : "non-delivery notification", string.Join(", ", request.Recipients.Select(r => r.Recipient)),
-                request.BounceQueueId, request.Sender);
+            mailLog.Info(MailEvents.DsnQueued, ("queue_id", request.OriginalQueueId), ("dsn_queue_id", request.BounceQueueId),
+                ("kind", request.DelayWarning ? "delay" : "failure"), ("to", request.Sender), ("nrcpt", request.Recipients.Count));
             return new BounceCreated(request.BounceQueueId);
         }
         catch (Exception ex)

@@ -83,7 +83,7 @@ public sealed class DeliveryWorkerActor : ReceiveActor
         }
         catch (Exception ex)
         {
-            _log.Warning("delivery of {0} via {1} failed: {2}", job.QueueId, _hopKey, ex.Message);
+            _log.Warning("{0}: delivery via {1} interrupted: {2}", job.QueueId, _hopKey, ex.Message);
             return AllRecipients(job, DeliveryStatus.Deferred, "4.4.2", $"x-local; delivery via {_hopKey} interrupted: {ex.Message}", connectionFailed: false);
         }
     }

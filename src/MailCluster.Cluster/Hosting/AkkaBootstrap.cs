@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using Akka.Persistence.Sql;
+using MailCluster.Cluster.Logging;
 using MailCluster.Cluster.Serialization;
 using Microsoft.Data.Sqlite;
 
@@ -20,9 +21,15 @@ public static class AkkaBootstrap
         var journal = Quote(storage.IsPostgres ? storage.PostgresConnectionString : $"Data Source={storage.JournalPath};Pooling=true");
         var provider = storage.IsPostgres ? "PostgreSQL.15" : "SQLite.MS";
         var autoInit = storage.AutoMigrate ? "on" : "off";
+        var logging = settings.Logging ?? LoggingSettings.Default;
         var derived = ConfigurationFactory.ParseString($$"""
             akka {
               actor.provider = cluster
+              # Akka's events go to the node's log sink (mailcluster.logging), in the same format as the mail log.
+              loggers = ["{{AkkaLogForwarder.TypeName}}"]
+              loglevel = {{logging.AkkaLevel}}
+              # Before the forwarder starts, Akka prints to stdout in its own format; JSON consumers want JSON only.
+              stdout-loglevel = {{(logging.Format == LogFormat.Json ? "OFF" : "WARNING")}}
               # The node stops itself on SIGTERM (drain SMTP first, then CoordinatedShutdown); Akka's own hook would
               # leave the cluster while messages are still being accepted.
               coordinated-shutdown.run-by-clr-shutdown-hook = off

@@ -7,12 +7,15 @@ using MailCluster.Cluster.Inbound.Connection;
 using MailCluster.Cluster.Inbound.Listener;
 using MailCluster.Cluster.Bounce;
 using MailCluster.Cluster.Delivery;
+using MailCluster.Cluster.Logging;
+using MailCluster.Cluster.Metrics;
 using MailCluster.Cluster.Policy;
 using MailCluster.Cluster.Policy.RateLimit;
 using MailCluster.Cluster.Queue;
 using MailCluster.Core.Routing;
 using MailCluster.Core.Dnsbl;
 using MailCluster.Core.Spool;
+using Microsoft.Extensions.Logging;
 
 namespace MailCluster.Cluster.Hosting;
 
@@ -29,6 +32,9 @@ public sealed class NodeHost : IAsyncDisposable
     public IMessageSpool Spool { get; }
     public IReadOnlyDictionary<string, IPEndPoint> Endpoints { get; }
     public IActorRef RelayPolicy { get; }
+
+    /// <summary>The node's log sink (mailcluster.logging); Akka's events and the mail log go through it too.</summary>
+    public ILoggerFactory LoggerFactory { get; }
 
     /// <summary>The shard region of the next-hop queues: send it any <see cref="IQueueCommand"/>.</summary>
     public IActorRef Queues { get; }
@@ -61,8 +67,9 @@ public sealed class NodeHost : IAsyncDisposable
 
     private NodeHost(NodeSettings settings, ActorSystem system, IMessageSpool spool,
         Dictionary<string, IActorRef> listeners, Dictionary<string, IPEndPoint> endpoints, IActorRef relayPolicy,
-        IActorRef queues, IMessageAcceptance acceptance, RoutingHolder routing)
+        IActorRef queues, IMessageAcceptance acceptance, RoutingHolder routing, ILoggerFactory loggerFactory)
     {
+        LoggerFactory = loggerFactory;
         Queues = queues;
         Acceptance = acceptance;
         _routing = routing;
@@ -76,9 +83,11 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <param name="config">The layered config (user file over reference.conf).</param>
     /// <param name="userLayer">The user layer alone, checked for unknown keys.</param>
-    public static async Task<NodeHost> StartAsync(Config config, Config? userLayer = null)
+    /// <param name="logOutput">Where log lines go; stdout when null (tests pass a writer to read them back).</param>
+    public static async Task<NodeHost> StartAsync(Config config, Config? userLayer = null, TextWriter? logOutput = null)
     {
         var settings = NodeSettingsLoader.Load(config, userLayer);
+        var loggerFactory = NodeLogging.CreateFactory(settings.Logging ?? LoggingSettings.Default, logOutput);
         Directory.CreateDirectory(settings.DataDir);
         var certificate = DevelopmentCertificate.Resolve(settings);
         var spool = await SpoolFactory.OpenAsync(settings.Storage);
@@ -97,7 +106,9 @@ public sealed class NodeHost : IAsyncDisposable
         }
 
         if (!settings.Storage.IsPostgres) AkkaBootstrap.PrepareJournalFile(settings.Storage.JournalPath);
-        var system = ActorSystem.Create("mailcluster", AkkaBootstrap.Build(settings, config));
+        var system = ActorSystem.Create("mailcluster",
+            BootstrapSetup.Create().WithConfig(AkkaBootstrap.Build(settings, config)).And(new LoggerFactorySetup(loggerFactory)));
+
         if (settings.Discovery?.IsKubernetes == true) await Discovery.KubernetesDiscovery.StartAsync(system, settings.Discovery);
         else await JoinClusterAsync(system, settings.Cluster);
         var rateCounters = RateCounterActor.StartSharding(system, settings.Queue.MaxShards);
@@ -108,6 +119,7 @@ public sealed class NodeHost : IAsyncDisposable
         var bounces = system.ActorOf(BounceActor.Props(spool, () => acceptance!, settings.HostName), "bounce");
         var transports = new DeliveryTransportFactory(settings.Delivery, settings.HostName);
         var queues = QueueSharding.Start(system, new QueueServices(spool, transports, bounces, settings.Queue), settings.Cluster.IsQueue);
+        system.ActorOf(ClusterMetricsActor.Props(settings.Cluster.IsQueue ? queues : null), "cluster-metrics");
         acceptance = new MessageAcceptance(spool, queues, () => routing.Current, settings.Queue.EnqueueTimeout);
 
         var services = new InboundServices(acceptance, relayPolicy, certificate, settings.Storage.WriteTimeout, settings.PolicyTimeout);
@@ -120,7 +132,7 @@ public sealed class NodeHost : IAsyncDisposable
             listeners[listener.Name] = system.ActorOf(SmtpListenerActor.Props(socket,
                 listener with { PerIpLimitExceptions = settings.Policy.Rules.Mynetworks }, services), $"listener-{listener.Name}");
         }
-        var host = new NodeHost(settings, system, spool, listeners, endpoints, relayPolicy, queues, acceptance, routing);
+        var host = new NodeHost(settings, system, spool, listeners, endpoints, relayPolicy, queues, acceptance, routing, loggerFactory);
         if (settings.Admin is { Enabled: true } admin)
         {
             try { host.Admin = await AdminServer.StartAsync(host, admin); }
@@ -181,5 +193,6 @@ public sealed class NodeHost : IAsyncDisposable
         foreach (var listener in _listeners.Values) listener.Tell(new SmtpListenerProtocol.StopAccepting());
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
         await Spool.DisposeAsync();
+        LoggerFactory.Dispose();
     }
 }

@@ -2,6 +2,7 @@ using MailCluster.Cluster.Admin;
 using MailCluster.Cluster.Inbound.Listener;
 using MailCluster.Cluster.Policy;
 using MailCluster.Cluster.Delivery;
+using MailCluster.Cluster.Logging;
 using MailCluster.Cluster.Queue;
 using MailCluster.Core.Routing;
 
@@ -34,4 +35,5 @@ public sealed record NodeSettings(
     ClusterSettings Cluster,
     TimeSpan ShutdownGrace = default,
     Discovery.DiscoverySettings? Discovery = null,
-    AdminSettings? Admin = null);
+    AdminSettings? Admin = null,
+    LoggingSettings? Logging = null);

@@ -4,6 +4,7 @@ using MailCluster.Cluster.Admin;
 using MailCluster.Cluster.Inbound.Listener;
 using MailCluster.Cluster.Policy;
 using MailCluster.Cluster.Delivery;
+using MailCluster.Cluster.Logging;
 using MailCluster.Cluster.Queue;
 using MailCluster.Cluster.Routing;
 using MailCluster.Smtp.Protocol;
@@ -44,12 +45,13 @@ public static class NodeSettingsLoader
         var discovery = Discovery.DiscoverySettingsLoader.Load(config, root);
         CheckStorageFitsCluster(root, storage, cluster);
         var admin = AdminSettingsLoader.Load(root);
+        var logging = LoggingSettings.Load(root);
 
         var errors = problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
         return errors.Count > 0
             ? (null, problems)
             : (new NodeSettings(hostName, dataDir, localDomains, listeners, tls, storage, policy, policyTimeout, routing!, queue,
-                delivery, cluster, root.PositiveDuration("smtp.shutdown-grace", TimeSpan.FromSeconds(30)), discovery, admin), problems);
+                delivery, cluster, root.PositiveDuration("smtp.shutdown-grace", TimeSpan.FromSeconds(30)), discovery, admin, logging), problems);
     }
 
     public static NodeSettings Load(Config config, Config? userLayer = null)

@@ -5,7 +5,10 @@ namespace MailCluster.Cluster.Hosting;
 /// <summary>The spool the storage settings name: one SQLite file, or the PostgreSQL database a cluster shares.</summary>
 public static class SpoolFactory
 {
-    public static async Task<IMessageSpool> OpenAsync(StorageSettings storage)
+    /// <summary>Wrapped in <see cref="Metrics.TimedMessageSpool"/>, so its writes show in the spool latency histogram.</summary>
+    public static async Task<IMessageSpool> OpenAsync(StorageSettings storage) => new Metrics.TimedMessageSpool(await OpenStoreAsync(storage));
+
+    private static async Task<IMessageSpool> OpenStoreAsync(StorageSettings storage)
     {
         if (!storage.IsPostgres)
             return await SqliteMessageSpool.OpenAsync(new SqliteSpoolOptions(storage.SqlitePath, storage.BusyTimeout));

@@ -28,6 +28,49 @@ public static class MailClusterMetrics
     private static readonly Histogram<double> AcceptLatency = Meter.CreateHistogram<double>(
         "mailcluster_accept_latency_seconds", "s", "End of DATA to the durable 250: spool fsync plus queue journaling.");
 
+    private static readonly Histogram<double> JournalWriteLatency = Meter.CreateHistogram<double>(
+        "mailcluster_journal_write_seconds", "s", "One group-commit write of a next-hop queue's events to the journal (PersistAll to stored).");
+
+    private static readonly Histogram<double> SpoolWriteLatency = Meter.CreateHistogram<double>(
+        "mailcluster_spool_write_seconds", "s", "One spool write, by operation: store (body and recipients on accept) or complete (retire recipients).");
+
+    // Observable gauges are read at scrape time from what the queue and cluster actors last reported.
+    private static readonly ObservableGauge<long> QueueMessages = Meter.CreateObservableGauge(
+        "mailcluster_queue_messages", () => QueueGauges.ByTransport(DateTimeOffset.UtcNow)
+            .Select(t => new Measurement<long>(t.Messages, new KeyValuePair<string, object?>("transport", t.Transport))),
+        "messages", "Messages in the next-hop queues hosted on this node, by transport (held and deferred included).");
+
+    private static readonly ObservableGauge<long> QueueRecipients = Meter.CreateObservableGauge(
+        "mailcluster_queue_recipients", () => QueueGauges.ByTransport(DateTimeOffset.UtcNow)
+            .Select(t => new Measurement<long>(t.Recipients, new KeyValuePair<string, object?>("transport", t.Transport))),
+        "recipients", "Recipients not yet delivered or bounced in the next-hop queues hosted on this node, by transport.");
+
+    private static readonly ObservableGauge<double> QueueOldestAge = Meter.CreateObservableGauge(
+        "mailcluster_queue_oldest_age_seconds", () => QueueGauges.ByTransport(DateTimeOffset.UtcNow)
+            .Select(t => new Measurement<double>(t.OldestAgeSeconds, new KeyValuePair<string, object?>("transport", t.Transport))),
+        "s", "Age of the oldest message in this node's next-hop queues, by transport (0 when empty).");
+
+    private static readonly ObservableGauge<long> ClusterMembers = Meter.CreateObservableGauge(
+        "mailcluster_cluster_members", () => ClusterGauges.Members()
+            .Select(m => new Measurement<long>(m.Count, new KeyValuePair<string, object?>("status", m.Status))),
+        "members", "Cluster members by status, as this node sees them (refreshed every 5 s).");
+
+    private static readonly ObservableGauge<long> ClusterUnreachable = Meter.CreateObservableGauge(
+        "mailcluster_cluster_unreachable_members", () => (long)ClusterGauges.Unreachable(),
+        "members", "Members this node's failure detector marks unreachable (refreshed every 5 s).");
+
+    private static readonly ObservableGauge<long> QueueShards = Meter.CreateObservableGauge(
+        "mailcluster_queue_shards", () => (long)ClusterGauges.QueueShards(),
+        "shards", "Next-hop queue shards hosted on this node (refreshed every 5 s).");
+
+    /// <summary>Creates the instruments now (the type's static fields), so a scrape before any traffic lists them all.</summary>
+    public static void EnsureCreated() => _ = Meter.Name;
+
+    public static void JournalWritten(TimeSpan latency) => JournalWriteLatency.Record(latency.TotalSeconds);
+
+    public static void SpoolWritten(string operation, TimeSpan latency) =>
+        SpoolWriteLatency.Record(latency.TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
+
     public static void MessageAccepted(TimeSpan latency)
     {
         Accepted.Add(1);

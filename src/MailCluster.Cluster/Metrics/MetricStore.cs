@@ -27,10 +27,30 @@ internal sealed class MetricStore(double[] buckets)
         {
             if (!_series.TryGetValue(instrument, out var byLabels)) _series[instrument] = byLabels = new(StringComparer.Ordinal);
             if (!byLabels.TryGetValue(labels, out var series)) byLabels[labels] = series = new Series(buckets.Length);
+            // An observed value is the current reading, not an increment.
+            if (instrument.IsObservable)
+            {
+                series.Value = value;
+                return;
+            }
             series.Value += value;
             series.Count++;
             for (var b = 0; b < buckets.Length; b++)
                 if (value <= buckets[b]) series.BucketCounts[b]++;
+        }
+    }
+
+    /// <summary>
+    /// Reads the observable instruments afresh (under the store's lock, so two scrapes don't interleave) and renders.
+    /// Their old series are dropped first: a label set no longer observed disappears instead of keeping its last value.
+    /// </summary>
+    public string Observe(Action recordObservables)
+    {
+        lock (_lock)
+        {
+            foreach (var instrument in _series.Keys.Where(i => i.IsObservable).ToList()) _series.Remove(instrument);
+            recordObservables();
+            return Render();
         }
     }
 

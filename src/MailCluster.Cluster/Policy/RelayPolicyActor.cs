@@ -130,7 +130,8 @@ public sealed class RelayPolicyActor : ReceiveActor
             Defer def => ("defer", def.Reply.ToString()),
             _ => ("permit", ""),
         };
-        _log.Info($"policy {stage}: client=[{r.ClientIp}] helo={r.HeloName} from={r.Sender} to={r.Recipient?.ToString() ?? "-"} " +
+        // The session logs the verdict with its session id (event=policy); this line is the detail for debugging.
+        _log.Debug($"policy {stage}: client=[{r.ClientIp}] helo={r.HeloName} from={r.Sender} to={r.Recipient?.ToString() ?? "-"} " +
                   $"auth={r.AuthenticatedUser ?? "-"} verdict={kind} rule={verdict.Rule} {reply}".TrimEnd());
     }
 
@@ -142,7 +143,7 @@ public sealed class RelayPolicyActor : ReceiveActor
         Task.Run(() =>
         {
             var ok = users.TryAuthenticate(request.Login, request.Password, out _);
-            if (!ok) log.Warning("auth failed: login={0}", request.Login);
+            if (!ok) log.Debug("auth failed: login={0}", request.Login); // the session logs event=auth
             replyTo.Tell(new AuthenticationResult(ok, request.Login));
         });
     }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Akka.Actor;
+using MailCluster.Cluster.Metrics;
 using Akka.Event;
 using Akka.Persistence;
 
@@ -32,6 +34,7 @@ public sealed partial class NextHopQueueActor
         _outbox = [];
         IsWriting = true;
         var next = 0;
+        var started = Stopwatch.GetTimestamp();
         PersistAllAsync(batch.Select(b => b.Event), _ =>
         {
             var (stored, after) = batch[next++];
@@ -41,7 +44,9 @@ public sealed partial class NextHopQueueActor
         });
         DeferAsync(BatchWritten.Instance, _ =>
         {
+            MailClusterMetrics.JournalWritten(Stopwatch.GetElapsedTime(started));
             IsWriting = false;
+            ReportDepth(full: false);
             MaybeSnapshot();
             if (_outbox.Count > 0) FlushOutbox();
             Work();

@@ -1,3 +1,4 @@
+using MailCluster.Cluster.Logging;
 using Akka.Actor;
 using Akka.Event;
 namespace MailCluster.Cluster.Queue;
@@ -32,7 +33,8 @@ public sealed partial class NextHopQueueActor
             {
                 foreach (var m in doomed)
                 {
-                    _log.Info("{0}: removed by the administrator ({1} recipient(s) on {2})", m.QueueId, m.Recipients.Count, _hopKey);
+                    _mailLog.Info(MailEvents.Deleted, ("queue_id", m.QueueId), ("hop", _hopKey), ("nrcpt", m.Recipients.Count),
+                        ("reason", "removed by the administrator"));
                     Retire(m.QueueId, m.Recipients.Keys.ToList());
                 }
                 replyTo.Tell(new QueueCommandDone(_hopKey, doomed.Count));

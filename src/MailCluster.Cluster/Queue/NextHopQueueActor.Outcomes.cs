@@ -2,6 +2,7 @@ using MailCluster.Cluster.Metrics;
 using Akka.Actor;
 using Akka.Event;
 using MailCluster.Cluster.Bounce;
+using MailCluster.Cluster.Logging;
 using MailCluster.Core.Bounce;
 using MailCluster.Core.Delivery;
 using MailCluster.Core.Queue;
@@ -27,19 +28,23 @@ public sealed partial class NextHopQueueActor
             if (failed.Count > 0) events.Add(new RecipientsFailed(report.QueueId, failed, Expired: false, now));
 
             var expired = new List<FailedRecipient>();
+            var retryAt = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
             foreach (var group in known.Where(r => r.Status == DeliveryStatus.Deferred)
                          .GroupBy(r => RetrySchedule.Next(_policy.Retry, message.ArrivedAt, message.Recipients[r.Recipient].Attempts + 1, now)))
             {
                 if (group.Key is { } next)
+                {
                     events.Add(new RecipientsDeferred(report.QueueId, group.Select(r => r.Recipient).ToList(),
                         group.First().Diagnostic, next, now));
+                    foreach (var r in group) retryAt[r.Recipient] = next;
+                }
                 else
                     expired.AddRange(group.Select(r => new FailedRecipient(r.Recipient, "4.4.7",
                         $"{r.Diagnostic} (delivery time expired)", r.RemoteMta)));
             }
             if (expired.Count > 0) events.Add(new RecipientsFailed(report.QueueId, expired, Expired: true, now));
             MailClusterMetrics.DeliveryOutcomes(delivered.Count, known.Count - delivered.Count - failed.Count - expired.Count, failed.Count + expired.Count);
-            LogOutcomes(report);
+            LogOutcomes(message, known, retryAt, now);
         }
 
         if (events.Count == 0)
@@ -59,11 +64,23 @@ public sealed partial class NextHopQueueActor
         }
     }
 
-    private void LogOutcomes(DeliveryReport report)
+    /// <summary>One mail-log line per recipient, as Postfix's "status=" lines: delivered, deferred, bounced or expired.</summary>
+    private void LogOutcomes(QueuedMessage message, IEnumerable<RecipientResult> results, Dictionary<string, DateTimeOffset> retryAt,
+        DateTimeOffset now)
     {
-        foreach (var r in report.Results)
-            _log.Info("{0}: to=<{1}>, relay={2}, status={3} ({4} {5})", report.QueueId, r.Recipient,
-                r.RemoteMta ?? _hopKey, r.Status.ToString().ToLowerInvariant(), r.EnhancedStatus, r.Diagnostic);
+        foreach (var r in results)
+        {
+            var (name, text) = r.Status switch
+            {
+                DeliveryStatus.Delivered => (MailEvents.Delivered, "status"),
+                DeliveryStatus.Failed => (MailEvents.Bounced, "reason"),
+                _ when retryAt.ContainsKey(r.Recipient) => (MailEvents.Deferred, "reason"),
+                _ => (MailEvents.Expired, "reason"),
+            };
+            _mailLog.Info(name, ("queue_id", message.QueueId), ("to", r.Recipient), ("relay", r.RemoteMta ?? _hopKey),
+                ("delay", now - message.ArrivedAt), ("dsn", r.EnhancedStatus), (text, r.Diagnostic),
+                ("retry_at", retryAt.TryGetValue(r.Recipient, out var at) ? (object)at : null));
+        }
     }
 
     /// <summary>Entries past their lifetime fail even if the destination was never tried again (it may be paused as dead).</summary>
@@ -75,6 +92,9 @@ public sealed partial class NextHopQueueActor
                 .Select(r => new FailedRecipient(r.Recipient, "4.4.7",
                     $"{r.LastError ?? "x-local; not delivered"} (delivery time expired)", null)).ToList();
             if (overdue.Count == 0) continue;
+            foreach (var r in overdue)
+                _mailLog.Info(MailEvents.Expired, ("queue_id", m.QueueId), ("to", r.Recipient), ("relay", _hopKey),
+                    ("delay", now - m.ArrivedAt), ("dsn", r.Status), ("reason", r.Diagnostic));
             _inFlight.Add(m.QueueId);
             Write(new RecipientsFailed(m.QueueId, overdue, Expired: true, now), () => _inFlight.Remove(m.QueueId));
         }
@@ -90,7 +110,7 @@ public sealed partial class NextHopQueueActor
             _bouncing.Add(m.QueueId);
             if (!DsnPolicy.ShouldBounce(m.Sender))
             {
-                _log.Info("{0}: sender is <>, no bounce for {1} failed recipient(s)", m.QueueId, recipients.Count);
+                _mailLog.Info(MailEvents.DsnSkipped, ("queue_id", m.QueueId), ("nrcpt", recipients.Count), ("reason", "null sender"));
                 Write(new BounceQueued(m.QueueId, recipients, null), () => AfterBounce(m.QueueId, recipients));
                 continue;
             }
@@ -136,7 +156,6 @@ public sealed partial class NextHopQueueActor
             Write(new DelayWarningQueued(done.QueueId, done.Recipients), () => _bouncing.Remove(done.QueueId + "/W"));
             return;
         }
-        _log.Info("{0}: sender non-delivery notification: {1}", done.QueueId, done.BounceQueueId);
         Write(new BounceQueued(done.QueueId, done.Recipients, done.BounceQueueId), () => AfterBounce(done.QueueId, done.Recipients));
     }
 

@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Persistence;
 using MailCluster.Cluster.Bounce;
 using MailCluster.Cluster.Delivery;
+using MailCluster.Cluster.Logging;
 using MailCluster.Core.Delivery;
 using MailCluster.Core.Queue;
 using static MailCluster.Cluster.Delivery.DeliveryProtocol;
@@ -30,6 +31,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     private readonly QueueServices _services;
     private readonly DestinationPolicy _policy;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly MailLog _mailLog = MailLog.For(Context);
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     /// <summary>Each worker and the message it is delivering (null between jobs).</summary>
     private readonly Dictionary<IActorRef, string?> _workers = [];
@@ -70,7 +72,11 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
             _bouncing.Remove(failed.Key);
             _log.Warning("queue {0}: bounce for {1} not queued yet, will retry: {2}", _hopKey, failed.Key, failed.Reason);
         });
-        Command<Tick>(_ => Work());
+        Command<Tick>(_ =>
+        {
+            ReportDepth(full: true);
+            Work();
+        });
         Command<Terminated>(t => OnWorkerGone(t.ActorRef));
         Command<ReceiveTimeout>(_ => PassivateIfIdle());
         OperationCommands();

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using MailCluster.Cluster.Logging;
 using MailCluster.Cluster.Metrics;
 using System.Buffers;
 using System.Net;
@@ -29,7 +31,10 @@ public sealed class SmtpConnectionActor : ReceiveActor
     private readonly ListenerSettings _listener;
     private readonly InboundServices _services;
     private readonly SessionLimits _limits;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly MailLog _mailLog = MailLog.For(Context);
+    /// <summary>Names the session in the mail log before a queue id exists; "accepted" carries both to join them.</summary>
+    private readonly string _sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+    private string? _endReason;
     private SmtpSession _session = SmtpSession.New;
     private ArrayBufferWriter<byte>? _body;
     private DotStuffedBodyReader? _dataReader;
@@ -54,8 +59,16 @@ public sealed class SmtpConnectionActor : ReceiveActor
         Receive<ChunkReceived>(OnChunkReceived);
         Receive<MessageStored>(OnStored);
         Receive<MessageNotStored>(OnNotStored);
-        Receive<SenderChecked>(c => Apply(SessionStateTable.SenderVerdict(_session, c.Mail, Refusal(c.Verdict))));
-        Receive<RecipientChecked>(c => Apply(SessionStateTable.RecipientVerdict(_session, c.Recipient, Refusal(c.Verdict))));
+        Receive<SenderChecked>(c =>
+        {
+            LogVerdict("mail", c.Mail.ReversePath, null, c.Verdict);
+            Apply(SessionStateTable.SenderVerdict(_session, c.Mail, Refusal(c.Verdict)));
+        });
+        Receive<RecipientChecked>(c =>
+        {
+            LogVerdict("rcpt", _session.Transaction?.Sender, c.Recipient, c.Verdict);
+            Apply(SessionStateTable.RecipientVerdict(_session, c.Recipient, Refusal(c.Verdict)));
+        });
         Receive<SaslLine>(OnSaslLine);
         Receive<AuthenticationChecked>(OnAuthenticationChecked);
         Receive<TlsStarted>(t => { if (t.Succeeded) Continue(null, ReadCommand); else Stop("TLS handshake failed"); });
@@ -64,14 +77,16 @@ public sealed class SmtpConnectionActor : ReceiveActor
         {
             _draining = true;
             // Idle between commands: say goodbye now. Mid-transaction I/O (DATA, storing) finishes first.
-            if (_awaitingCommand) Continue(Replies.ShuttingDown(_limits.HostName), CloseConnection);
+            if (!_awaitingCommand) return;
+            _endReason = "node shutting down";
+            Continue(Replies.ShuttingDown(_limits.HostName), CloseConnection);
         });
         Receive<IoFailed>(f => Stop($"I/O failed: {f.Cause.Message}"));
     }
 
     protected override void PreStart()
     {
-        _log.Info("connect from [{0}] on {1}", _remote.Address, _listener.Name);
+        _mailLog.Info(MailEvents.Connect, ("session_id", _sessionId), ("client_ip", _remote.Address), ("listener", _listener.Name));
         MailClusterMetrics.SessionOpened();
         Continue(Replies.Greeting(_limits.HostName), ReadCommand);
     }
@@ -79,6 +94,7 @@ public sealed class SmtpConnectionActor : ReceiveActor
     protected override void PostStop()
     {
         MailClusterMetrics.SessionClosed();
+        _mailLog.Info(MailEvents.Disconnect, ("session_id", _sessionId), ("client_ip", _remote.Address), ("reason", _endReason ?? "closed"));
         _ = _wire.DisposeAsync().AsTask();
     }
 
@@ -98,6 +114,8 @@ public sealed class SmtpConnectionActor : ReceiveActor
 
     private void Apply(SessionStep step)
     {
+        if (step.Session.HeloName is { } helo && helo != _session.HeloName)
+            _mailLog.Info(MailEvents.Helo, ("session_id", _sessionId), ("client_ip", _remote.Address), ("helo", helo));
         _session = step.Session;
         switch (step.Action)
         {
@@ -164,6 +182,23 @@ public sealed class SmtpConnectionActor : ReceiveActor
         };
     }
 
+    /// <summary>The login only: the password and the client's base64 lines are never logged.</summary>
+    private void LogAuth(string login, string result) =>
+        _mailLog.Info(MailEvents.Auth, ("session_id", _sessionId), ("client_ip", _remote.Address), ("login", login), ("result", result));
+
+    private void LogVerdict(string stage, MailPath? sender, MailPath? recipient, PolicyVerdict verdict)
+    {
+        var (kind, reply) = verdict switch
+        {
+            Reject r => ("reject", r.Reply.ToString()),
+            Defer d => ("defer", d.Reply.ToString()),
+            _ => ("permit", null),
+        };
+        _mailLog.Info(MailEvents.Policy, ("session_id", _sessionId), ("client_ip", _remote.Address), ("stage", stage),
+            ("from", sender?.Address), ("to", recipient?.Address), ("sasl_user", _session.AuthenticatedUser), ("verdict", kind),
+            ("rule", verdict.Rule), ("reply", reply));
+    }
+
     private void ContinueSasl(SaslStep step)
     {
         switch (step)
@@ -212,14 +247,15 @@ public sealed class SmtpConnectionActor : ReceiveActor
         switch (checkedAuth.Succeeded)
         {
             case true:
-                _log.Info("auth: client=[{0}] login={1} succeeded", _remote.Address, checkedAuth.Login);
+                LogAuth(checkedAuth.Login, "ok");
                 Apply(SessionStateTable.Authenticated(_session, checkedAuth.Login));
                 break;
             case false:
-                _log.Info("auth: client=[{0}] login={1} failed", _remote.Address, checkedAuth.Login);
+                LogAuth(checkedAuth.Login, "failed");
                 Refuse(Replies.AuthFailed); // counts as an error, so repeated failures are tarpitted and cut off
                 break;
             default:
+                LogAuth(checkedAuth.Login, "tempfail");
                 Continue(new SmtpReply(454, "4.7.0", "Temporary authentication failure"), ReadCommand);
                 break;
         }
@@ -254,7 +290,8 @@ public sealed class SmtpConnectionActor : ReceiveActor
         if (fault == DataFault.BareLineEnding)
         {
             // Nothing after a bare line ending can be trusted to be in step: refuse and hang up (as Postfix does).
-            _log.Warning("reject: bare <CR> or <LF> in DATA from [{0}]; possible SMTP smuggling", _remote.Address);
+            _mailLog.Warning(MailEvents.Reject, ("session_id", _sessionId), ("client_ip", _remote.Address),
+                ("reason", "bare <CR> or <LF> in DATA; possible SMTP smuggling"));
             EndTransaction();
             _session = SessionStateTable.WithError(_session);
             Continue(Replies.BareLineEnding, CloseConnection);
@@ -311,27 +348,27 @@ public sealed class SmtpConnectionActor : ReceiveActor
             {
                 await acceptance.AcceptAsync(message).WaitAsync(timeout);
                 MailClusterMetrics.MessageAccepted(Stopwatch.GetElapsedTime(started));
-                return new MessageStored(message.QueueId, message.Content.Length);
+                return new MessageStored(message.QueueId, message.Content.Length, message.Sender, message.Recipients.Count);
             }
             catch (Exception ex)
             {
                 return new MessageNotStored(message.QueueId, ex.Message);
             }
         });
-        _log.Info("{0}: client=[{1}], helo={2}, from=<{3}>, nrcpt={4}, size={5}", message.QueueId, message.ClientIp,
-            message.HeloName, message.Sender, message.Recipients.Count, message.Content.Length);
     }
 
     private void OnStored(MessageStored stored)
     {
-        _log.Info("{0}: queued, size={1}", stored.QueueId, stored.Size);
+        _mailLog.Info(MailEvents.Accepted, ("queue_id", stored.QueueId), ("session_id", _sessionId), ("client_ip", _remote.Address),
+            ("helo", _session.HeloName), ("from", stored.Sender), ("size", stored.Size), ("nrcpt", stored.Recipients));
         Continue(Replies.Queued(stored.QueueId), ReadCommand);
     }
 
     private void OnNotStored(MessageNotStored failed)
     {
         // Never 250 for something not stored: the client keeps the message and retries.
-        _log.Error("{0}: not queued, storage unavailable: {1}", failed.QueueId, failed.Reason);
+        _mailLog.Error(MailEvents.NotAccepted, ("queue_id", failed.QueueId), ("session_id", _sessionId), ("client_ip", _remote.Address),
+            ("reason", $"storage unavailable: {failed.Reason}"));
         Continue(Replies.StorageUnavailable, ReadCommand);
     }
 
@@ -362,7 +399,7 @@ public sealed class SmtpConnectionActor : ReceiveActor
             case ReadOutcome.Completed:
                 return true;
             case ReadOutcome.TimedOut:
-                _log.Info("timeout after {0} from [{1}]", _session.Transaction is null ? "command" : "DATA", _remote.Address);
+                _endReason = $"timeout after {(_session.Transaction is null ? "command" : "DATA")}";
                 Continue(Replies.Timeout(_limits.HostName), CloseConnection);
                 return false;
             default:
@@ -383,7 +420,7 @@ public sealed class SmtpConnectionActor : ReceiveActor
             {
                 farewell = Replies.TooManyErrors;
                 next = CloseConnection;
-                _log.Info("too many errors from [{0}], disconnecting", _remote.Address);
+                _endReason = "too many errors";
             }
             else delay = ErrorTarpit.DelayBeforeReply(_session, _limits);
         }
@@ -409,7 +446,7 @@ public sealed class SmtpConnectionActor : ReceiveActor
 
     private void Stop(string why)
     {
-        _log.Info("disconnect from [{0}]: {1}", _remote.Address, why);
+        _endReason ??= why;
         Context.Stop(Self);
     }
 }

@@ -9,7 +9,7 @@ internal static class SmtpConnectionProtocol
 {
     public sealed record DataReceived(ReadOutcome Outcome);
     public sealed record ChunkReceived(ReadOutcome Outcome, long Size, bool Last, SmtpReply? Refusal);
-    public sealed record MessageStored(string QueueId, int Size);
+    public sealed record MessageStored(string QueueId, int Size, string Sender, int Recipients);
     public sealed record MessageNotStored(string QueueId, string Reason);
     public sealed record TlsStarted(bool Succeeded);
     public sealed record ConnectionClosed;

@@ -1,0 +1,38 @@
+using MailCluster.Cluster.Metrics;
+
+namespace MailCluster.Cluster.Queue;
+
+/// <summary>Reports this queue's depth and oldest message to <see cref="QueueGauges"/> for /metrics.</summary>
+public sealed partial class NextHopQueueActor
+{
+    private QueueGauges.Report? _lastDepth;
+
+    /// <param name="full">
+    /// Scan every message (recipients, oldest arrival): once per tick. After each journal write only the message
+    /// count is refreshed, because a hot queue writes many batches a second and a scan each time would add up.
+    /// </param>
+    private void ReportDepth(bool full)
+    {
+        var transport = QueueGauges.TransportOf(_hopKey);
+        if (_state.IsEmpty) _lastDepth = new QueueGauges.Report(transport, 0, 0, null);
+        else if (full || _lastDepth is null)
+        {
+            var recipients = 0;
+            DateTimeOffset? oldest = null;
+            foreach (var m in _state.Messages)
+            {
+                recipients += m.Recipients.Values.Count(r => r.Pending);
+                if (oldest is null || m.ArrivedAt < oldest) oldest = m.ArrivedAt;
+            }
+            _lastDepth = new QueueGauges.Report(transport, _state.MessageCount, recipients, oldest);
+        }
+        else _lastDepth = _lastDepth with { Messages = _state.MessageCount };
+        QueueGauges.Set(Self, _lastDepth);
+    }
+
+    protected override void PostStop()
+    {
+        QueueGauges.Remove(Self);
+        base.PostStop();
+    }
+}
