@@ -54,6 +54,8 @@ public sealed partial class NodeProcess : IDisposable
     public int Pid => _process.Id;
     /// <summary>Port of the mx listener, parsed from the ready line.</summary>
     public int Port { get; private set; }
+    /// <summary>The admin API's base address, from its startup line (null when the admin API is off).</summary>
+    public Uri? AdminUrl { get; private set; }
     public string StdOut { get { lock (_stdout) return _stdout.ToString(); } }
     public string StdErr { get { lock (_stderr) return _stderr.ToString(); } }
     public bool HasExited => _process.HasExited;
@@ -92,6 +94,9 @@ public sealed partial class NodeProcess : IDisposable
     [GeneratedRegex(@"listener mx ready on [^\s""]*:(\d+)")]
     private static partial Regex MxReadyLine();
 
+    [GeneratedRegex(@"admin API on (http://[^\s""]+)")]
+    private static partial Regex AdminLine();
+
     private void OnLine(string? line, StringBuilder sink, TaskCompletionSource closed, bool isStdout)
     {
         if (line is null) { closed.TrySetResult(); return; }
@@ -99,6 +104,8 @@ public sealed partial class NodeProcess : IDisposable
         if (!isStdout) return;
         var m = MxReadyLine().Match(line);
         if (m.Success) Port = int.Parse(m.Groups[1].Value);
+        var admin = AdminLine().Match(line);
+        if (admin.Success) AdminUrl = new Uri(admin.Groups[1].Value);
         if (line.Contains("MailCluster node ready", StringComparison.Ordinal)) _ready.TrySetResult();
     }
 

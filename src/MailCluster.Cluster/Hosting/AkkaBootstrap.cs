@@ -53,6 +53,18 @@ public static class AkkaBootstrap
                   remember-entities-store = eventsourced
                   distributed-data.durable.keys = []
                   passivate-idle-entity-after = off
+                  # Least-shard allocation in its limit-based form: a round (every rebalance-interval, 10 s) may move up
+                  # to 30% of the shards, at most 20. Akka's default (threshold 1, 3 at a time) left a cold-started
+                  # cluster with most queues on its first node for minutes, and a joining node nearly idle.
+                  # A shard reads its remembered queues from the SQL journal before it starts them. Akka's 5 s read
+                  # timeout, then a 10 s backoff, made a busy cold start answer 451 (enqueue waited >8 s) while many
+                  # shards recovered at once; a slower read is better than a stopped shard.
+                  updating-state-timeout = 15s
+                  shard-failure-backoff = 3s
+                  least-shard-allocation-strategy {
+                    rebalance-absolute-limit = 20
+                    rebalance-relative-limit = 0.3
+                  }
                 }
               }
               persistence {

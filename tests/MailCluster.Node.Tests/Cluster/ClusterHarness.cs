@@ -31,11 +31,12 @@ public sealed class ClusterHarness : IAsyncDisposable
         for (var d = 0; d < DomainCount; d++) Dns.AddMx(Domain(d), 10, "mx.sink.test");
     }
 
-    public static async Task<ClusterHarness> StartAsync(int size = 3)
+    /// <summary>A cluster with room for <paramref name="size"/> nodes, of which the first <paramref name="running"/> (all by default) start now.</summary>
+    public static async Task<ClusterHarness> StartAsync(int size = 3, int? running = null)
     {
         var postgres = await PostgresServer.StartAsync();
         var harness = new ClusterHarness(postgres, await postgres.CreateDatabaseAsync(), size);
-        await Task.WhenAll(Enumerable.Range(0, size).Select(harness.StartNodeAsync));
+        await Task.WhenAll(Enumerable.Range(0, running ?? size).Select(harness.StartNodeAsync));
         return harness;
     }
 

@@ -12,6 +12,8 @@ public sealed class LoadGenerator(int total, TimeSpan reconnectFor)
     private int _next = -1;
     public ConcurrentDictionary<string, DateTime> Acknowledged { get; } = new();
     public int Acked => Acknowledged.Count;
+    /// <summary>Replies other than 250 to DATA, so a test can say why a message was not acknowledged.</summary>
+    public ConcurrentQueue<string> Refusals { get; } = new();
 
     public static string MessageId(int n) => $"<load-{n}@client.test>";
 
@@ -52,6 +54,7 @@ public sealed class LoadGenerator(int total, TimeSpan reconnectFor)
             // Anything but 250 (a 451 while queues move, or the connection dropping) leaves the message unacknowledged.
             var reply = await client.DataAsync(Encoding.ASCII.GetBytes($"Message-ID: {MessageId(n)}\r\nSubject: {n}\r\n\r\nmessage {n}\r\n"));
             if (reply.StartsWith("250")) Acknowledged[MessageId(n)] = DateTime.UtcNow;
+            else Refusals.Enqueue(reply);
         }
     }
 }
