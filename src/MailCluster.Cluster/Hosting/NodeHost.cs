@@ -41,6 +41,9 @@ public sealed class NodeHost : IAsyncDisposable
 
     public IMessageAcceptance Acceptance { get; }
 
+    /// <summary>Durable writes of accepted messages in progress: ingress back-pressure (storage.max-pending-writes).</summary>
+    public PendingWrites PendingWrites { get; }
+
     /// <summary>The admin HTTP API, when mailcluster.admin.enabled; its Endpoint is the bound address (port 0 resolved).</summary>
     public AdminServer? Admin { get; private set; }
 
@@ -67,8 +70,9 @@ public sealed class NodeHost : IAsyncDisposable
 
     private NodeHost(NodeSettings settings, ActorSystem system, IMessageSpool spool,
         Dictionary<string, IActorRef> listeners, Dictionary<string, IPEndPoint> endpoints, IActorRef relayPolicy,
-        IActorRef queues, IMessageAcceptance acceptance, RoutingHolder routing, ILoggerFactory loggerFactory)
+        IActorRef queues, IMessageAcceptance acceptance, RoutingHolder routing, ILoggerFactory loggerFactory, PendingWrites pendingWrites)
     {
+        PendingWrites = pendingWrites;
         LoggerFactory = loggerFactory;
         Queues = queues;
         Acceptance = acceptance;
@@ -122,7 +126,8 @@ public sealed class NodeHost : IAsyncDisposable
         system.ActorOf(ClusterMetricsActor.Props(settings.Cluster.IsQueue ? queues : null), "cluster-metrics");
         acceptance = new MessageAcceptance(spool, queues, () => routing.Current, settings.Queue.EnqueueTimeout);
 
-        var services = new InboundServices(acceptance, relayPolicy, certificate, settings.Storage.WriteTimeout, settings.PolicyTimeout);
+        var pendingWrites = new PendingWrites(settings.Storage.MaxPendingWrites);
+        var services = new InboundServices(acceptance, relayPolicy, certificate, settings.Storage.WriteTimeout, settings.PolicyTimeout, pendingWrites);
         var listeners = new Dictionary<string, IActorRef>();
         var endpoints = new Dictionary<string, IPEndPoint>();
         foreach (var listener in settings.Listeners.Where(l => sockets.ContainsKey(l.Name)))
@@ -132,7 +137,7 @@ public sealed class NodeHost : IAsyncDisposable
             listeners[listener.Name] = system.ActorOf(SmtpListenerActor.Props(socket,
                 listener with { PerIpLimitExceptions = settings.Policy.Rules.Mynetworks }, services), $"listener-{listener.Name}");
         }
-        var host = new NodeHost(settings, system, spool, listeners, endpoints, relayPolicy, queues, acceptance, routing, loggerFactory);
+        var host = new NodeHost(settings, system, spool, listeners, endpoints, relayPolicy, queues, acceptance, routing, loggerFactory, pendingWrites);
         if (settings.Admin is { Enabled: true } admin)
         {
             try { host.Admin = await AdminServer.StartAsync(host, admin); }

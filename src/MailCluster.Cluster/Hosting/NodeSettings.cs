@@ -13,8 +13,9 @@ public sealed record TlsSettings(string CertificatePath, string CertificatePassw
 /// <param name="Provider">"sqlite" (one node) or "postgresql" (a cluster shares one database).</param>
 /// <param name="PostgresConnectionString">Npgsql connection string when Provider is postgresql.</param>
 /// <param name="AutoMigrate">Create missing tables on start (else run `mailcluster-node migrate` first).</param>
+/// <param name="MaxPendingWrites">Writes in progress at which ingress stops taking new mail (451 4.3.0 / 421 4.3.2).</param>
 public sealed record StorageSettings(string Provider, string SqlitePath, string JournalPath, TimeSpan BusyTimeout, TimeSpan WriteTimeout,
-    string PostgresConnectionString = "", bool AutoMigrate = true)
+    string PostgresConnectionString = "", bool AutoMigrate = true, int MaxPendingWrites = 256)
 {
     public bool IsPostgres => Provider == "postgresql";
 }

@@ -152,6 +152,7 @@ public static class NodeSettingsLoader
         return new StorageSettings(provider, path, journal,
             root.PositiveDuration("storage.sqlite.busy-timeout", TimeSpan.FromSeconds(5)),
             root.PositiveDuration("storage.write-timeout", TimeSpan.FromSeconds(30)),
-            postgres, root.Bool("storage.auto-migrate", true));
+            postgres, root.Bool("storage.auto-migrate", true),
+            root.PositiveInt("storage.max-pending-writes", 256));
     }
 }

@@ -25,6 +25,13 @@ public static class MailClusterMetrics
     private static readonly UpDownCounter<long> Sessions = Meter.CreateUpDownCounter<long>(
         "mailcluster_smtp_sessions_active", "sessions", "SMTP sessions open now.");
 
+    private static readonly UpDownCounter<long> PendingWrites = Meter.CreateUpDownCounter<long>(
+        "mailcluster_storage_pending_writes", "messages", "Accepted bodies whose durable write (spool and journal) is in progress.");
+
+    private static readonly Counter<long> BusyRefusals = Meter.CreateCounter<long>(
+        "mailcluster_storage_busy_refusals", "refusals",
+        "Mail turned away because storage.max-pending-writes was reached, by stage: connect (421 4.3.2) or data (451 4.3.0).");
+
     private static readonly Histogram<double> AcceptLatency = Meter.CreateHistogram<double>(
         "mailcluster_accept_latency_seconds", "s", "End of DATA to the durable 250: spool fsync plus queue journaling.");
 
@@ -86,6 +93,12 @@ public static class MailClusterMetrics
         if (deferred > 0) Deliveries.Add(deferred, new KeyValuePair<string, object?>("outcome", "deferred"));
         if (bounced > 0) Deliveries.Add(bounced, new KeyValuePair<string, object?>("outcome", "bounced"));
     }
+
+    public static void PendingWriteStarted() => PendingWrites.Add(1);
+
+    public static void PendingWriteEnded() => PendingWrites.Add(-1);
+
+    public static void StorageBusy(string stage) => BusyRefusals.Add(1, new KeyValuePair<string, object?>("stage", stage));
 
     public static void SessionOpened() => Sessions.Add(1);
 

@@ -88,6 +88,14 @@ public sealed class SmtpConnectionActor : ReceiveActor
     {
         _mailLog.Info(MailEvents.Connect, ("session_id", _sessionId), ("client_ip", _remote.Address), ("listener", _listener.Name));
         MailClusterMetrics.SessionOpened();
+        if (_services.PendingWrites.Saturated)
+        {
+            // The store is behind: a new client would only add bodies to wait for. Tell it to come back (RFC 5321 3.8).
+            MailClusterMetrics.StorageBusy("connect");
+            _endReason = "storage busy";
+            Continue(Replies.ServiceBusy(_limits.HostName), CloseConnection);
+            return;
+        }
         Continue(Replies.Greeting(_limits.HostName), ReadCommand);
     }
 
@@ -138,6 +146,9 @@ public sealed class SmtpConnectionActor : ReceiveActor
             case AuthenticateAction auth:
                 _sasl = SaslMechanisms.Create(auth.Mechanism)!;
                 ContinueSasl(_sasl.Start(auth.InitialResponse));
+                break;
+            case ReceiveDataAction when _services.PendingWrites.Saturated:
+                RefuseBusyStore();
                 break;
             case ReceiveDataAction:
                 _body = new ArrayBufferWriter<byte>(16 * 1024);
@@ -269,6 +280,14 @@ public sealed class SmtpConnectionActor : ReceiveActor
             // The octets must still be read to stay in step with the client; a negative limit stores none of them.
             reader = new ChunkBodyReader(new ArrayBufferWriter<byte>(1), -1);
         }
+        else if (_chunkReader is null && _services.PendingWrites.Saturated)
+        {
+            // RFC 3030: the transaction has failed and the client sends no more chunks; its octets are read and dropped.
+            MailClusterMetrics.StorageBusy("data");
+            _session = SessionStateTable.EndTransaction(_session);
+            chunk = chunk with { RefuseAfterRead = Replies.StorageBusy };
+            reader = new ChunkBodyReader(new ArrayBufferWriter<byte>(1), -1);
+        }
         else
         {
             if (_chunkReader is null)
@@ -342,8 +361,13 @@ public sealed class SmtpConnectionActor : ReceiveActor
         var acceptance = _services.Acceptance;
         var timeout = _services.StoreTimeout;
         var started = Stopwatch.GetTimestamp();
+        var pending = _services.PendingWrites.Begin();
+        MailClusterMetrics.PendingWriteStarted();
         Continue(null, async () =>
         {
+            // Counted until the store answers or the wait times out: a timed-out write may still land later (the
+            // client retries, a duplicate at worst), but the session no longer holds its body.
+            using var _ = pending;
             try
             {
                 await acceptance.AcceptAsync(message).WaitAsync(timeout);
@@ -354,7 +378,21 @@ public sealed class SmtpConnectionActor : ReceiveActor
             {
                 return new MessageNotStored(message.QueueId, ex.Message);
             }
+            finally
+            {
+                MailClusterMetrics.PendingWriteEnded();
+            }
         });
+    }
+
+    /// <summary>451 to DATA before any body is read: the message stays with the client, which retries later.</summary>
+    private void RefuseBusyStore()
+    {
+        MailClusterMetrics.StorageBusy("data");
+        _mailLog.Warning(MailEvents.NotAccepted, ("session_id", _sessionId), ("client_ip", _remote.Address),
+            ("reason", $"storage busy: {_services.PendingWrites.Count} writes in progress"));
+        EndTransaction();
+        Continue(Replies.StorageBusy, ReadCommand);
     }
 
     private void OnStored(MessageStored stored)
