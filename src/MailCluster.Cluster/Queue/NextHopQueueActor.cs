@@ -33,6 +33,8 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly MailLog _mailLog = MailLog.For(Context);
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+    /// <summary>Messages being withdrawn (their deletion is not journaled yet): never started.</summary>
+    private readonly HashSet<string> _withdrawing = new(StringComparer.Ordinal);
     /// <summary>Each worker and the message it is delivering (null between jobs).</summary>
     private readonly Dictionary<IActorRef, string?> _workers = [];
 
@@ -132,7 +134,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
 
     private DeliveryJob? NextJob(DateTimeOffset now)
     {
-        var message = _state.Due(now, _inFlight).FirstOrDefault();
+        var message = _state.Due(now, _inFlight).FirstOrDefault(m => !_withdrawing.Contains(m.QueueId));
         if (message is null) return null;
         _inFlight.Add(message.QueueId);
         var recipients = QueueState.DueRecipients(message, now).Select(r => r.Recipient).ToList();

@@ -59,4 +59,10 @@ public sealed record ReleaseMessages(string HopKey, IReadOnlyList<string> QueueI
 /// <summary>Removes entries without delivery and without a bounce (postsuper -d).</summary>
 public sealed record DeleteMessages(string HopKey, IReadOnlyList<string> QueueIds) : IQueueCommand;
 
+/// <summary>
+/// Takes back an entry whose acceptance was not acknowledged to the client (it got 451 and will send the message
+/// again): removed without delivery or bounce. Journaled after any enqueue that reached the queue before it.
+/// </summary>
+public sealed record WithdrawMessage(string HopKey, string QueueId) : IQueueCommand;
+
 public sealed record QueueCommandDone(string HopKey, int Affected) : IMailClusterMessage;

@@ -368,9 +368,11 @@ public sealed class SmtpConnectionActor : ReceiveActor
             // Counted until the store answers or the wait times out: a timed-out write may still land later (the
             // client retries, a duplicate at worst), but the session no longer holds its body.
             using var _ = pending;
+            // Cancelling tells the acceptance the client is getting 451, so whatever gets stored later is withdrawn.
+            using var giveUp = new CancellationTokenSource(timeout);
             try
             {
-                await acceptance.AcceptAsync(message).WaitAsync(timeout);
+                await acceptance.AcceptAsync(message, giveUp.Token).WaitAsync(timeout);
                 MailClusterMetrics.MessageAccepted(Stopwatch.GetElapsedTime(started));
                 return new MessageStored(message.QueueId, message.Content.Length, message.Sender, message.Recipients.Count);
             }
