@@ -81,6 +81,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         });
         Command<Terminated>(t => OnWorkerGone(t.ActorRef));
         Command<ReceiveTimeout>(_ => PassivateIfIdle());
+        Command<HandOff>(_ => OnHandOff());
         OperationCommands();
         SnapshotCommands();
     }
@@ -110,6 +111,11 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     /// <summary>Starts workers for due messages up to the window, expires old entries and retries unfinished bounces.</summary>
     private void Work()
     {
+        if (_handingOff)
+        {
+            StopIfHandedOff();
+            return;
+        }
         var now = Now;
         ExpireOverdue(now);
         StartPendingBounces();
@@ -148,6 +154,11 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         AdjustWindow(report);
         _workers[worker] = null;
         if (report.WorkerStopping) return;
+        if (_handingOff)
+        {
+            RetireWorker(worker);
+            return;
+        }
         // A shrunken window retires workers as they finish; a dead destination gets no new jobs.
         var next = _concurrency.CanStart(_workers.Count - 1, Now) ? NextJob(Now) : null;
         if (next is not null)
@@ -165,12 +176,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
 
     private void CloseIdleWorkers(DateTimeOffset now)
     {
-        foreach (var (worker, since) in _idle.Where(w => now - w.Value >= IdleConnectionTime).ToList())
-        {
-            _idle.Remove(worker);
-            _workers.Remove(worker);
-            worker.Tell(new NoMoreWork());
-        }
+        foreach (var (worker, _) in _idle.Where(w => now - w.Value >= IdleConnectionTime).ToList()) RetireWorker(worker);
     }
 
     /// <summary>

@@ -12,16 +12,19 @@ public static class QueueSharding
 {
     public const string TypeName = "next-hop-queue";
 
-    /// <summary>Queue entities live only on nodes with the "queue" role; other nodes reach them through a proxy.</summary>
-    public static IActorRef Start(ActorSystem system, QueueServices services, bool hostsQueues) =>
-        hostsQueues
-            ? ClusterSharding.Get(system).Start(
-                TypeName,
-                hopKey => NextHopQueueActor.Props(hopKey, services),
-                ClusterShardingSettings.Create(system).WithRememberEntities(true).WithRole(Hosting.ClusterSettings.QueueRole),
-                new QueueMessageExtractor(services.Settings.MaxShards))
-            : ClusterSharding.Get(system).StartProxy(TypeName, Hosting.ClusterSettings.QueueRole,
-                new QueueMessageExtractor(services.Settings.MaxShards));
+    /// <summary>
+    /// Queue entities live only on nodes with the "queue" role; other nodes reach them through a proxy. A queue that
+    /// moves gets <see cref="NextHopQueueActor.HandOff"/>, so it lets its deliveries under way finish first.
+    /// </summary>
+    public static IActorRef Start(ActorSystem system, QueueServices services, bool hostsQueues)
+    {
+        var sharding = ClusterSharding.Get(system);
+        var extractor = new QueueMessageExtractor(services.Settings.MaxShards);
+        if (!hostsQueues) return sharding.StartProxy(TypeName, Hosting.ClusterSettings.QueueRole, extractor);
+        var settings = ClusterShardingSettings.Create(system).WithRememberEntities(true).WithRole(Hosting.ClusterSettings.QueueRole);
+        return sharding.Start(TypeName, hopKey => NextHopQueueActor.Props(hopKey, services), settings, extractor,
+            sharding.DefaultShardAllocationStrategy(settings), NextHopQueueActor.HandOff.Instance);
+    }
 
     private sealed class QueueMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
     {

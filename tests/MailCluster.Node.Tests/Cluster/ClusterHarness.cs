@@ -16,13 +16,14 @@ public sealed class ClusterHarness : IAsyncDisposable
     public TempDir Dir { get; } = new();
     public PostgresServer Postgres { get; }
     public DnsStubServer Dns { get; } = DnsStubServer.Start();
-    public SmtpSink Sink { get; } = SmtpSink.Start(new SmtpSinkOptions { RecordCommands = false });
+    public SmtpSink Sink { get; }
     public string ConnectionString { get; }
     public IReadOnlyList<int> RemotingPorts { get; }
     public NodeProcess?[] Nodes { get; }
 
-    private ClusterHarness(PostgresServer postgres, string connectionString, int size)
+    private ClusterHarness(PostgresServer postgres, string connectionString, int size, SmtpSinkOptions? sink)
     {
+        Sink = SmtpSink.Start(sink ?? new SmtpSinkOptions { RecordCommands = false });
         Postgres = postgres;
         ConnectionString = connectionString;
         RemotingPorts = Enumerable.Range(0, size).Select(_ => FreePort()).ToList();
@@ -32,10 +33,10 @@ public sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>A cluster with room for <paramref name="size"/> nodes, of which the first <paramref name="running"/> (all by default) start now.</summary>
-    public static async Task<ClusterHarness> StartAsync(int size = 3, int? running = null)
+    public static async Task<ClusterHarness> StartAsync(int size = 3, int? running = null, SmtpSinkOptions? sink = null)
     {
         var postgres = await PostgresServer.StartAsync();
-        var harness = new ClusterHarness(postgres, await postgres.CreateDatabaseAsync(), size);
+        var harness = new ClusterHarness(postgres, await postgres.CreateDatabaseAsync(), size, sink);
         await Task.WhenAll(Enumerable.Range(0, running ?? size).Select(harness.StartNodeAsync));
         return harness;
     }
