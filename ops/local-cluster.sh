@@ -13,46 +13,22 @@ pgport=${PGPORT:-55432}
 pgdata="$dir/pgdata"
 node_dll="$repo/src/MailCluster.Node/bin/Release/net10.0/mailcluster-node.dll"
 
-pg_bin() {
-  local name=$1
-  if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return; fi
-  local found; found=$(compgen -G "/usr/lib/postgresql/*/bin/$name" | sort -V | tail -1 || true)
-  [ -n "$found" ] || { echo "PostgreSQL server binaries not found (apt-get install postgresql)" >&2; exit 1; }
-  echo "$found"
-}
-
-# PostgreSQL refuses to run as root: run its tools as the postgres user (or nobody) when we are root.
-as_pg() {
-  if [ "$(id -u)" -eq 0 ]; then
-    local user=postgres; id "$user" >/dev/null 2>&1 || user=nobody
-    runuser -u "$user" -- "$@"
-  else
-    "$@"
-  fi
-}
+# shellcheck source=ops/lib/postgres.sh
+. "$repo/ops/lib/postgres.sh"
 
 pg_up() {
   mkdir -p "$dir"
-  if [ ! -f "$pgdata/PG_VERSION" ]; then
-    mkdir -p "$pgdata"
-    [ "$(id -u)" -eq 0 ] && { id postgres >/dev/null 2>&1 && chown -R postgres "$dir" || chown -R nobody "$dir"; }
-    as_pg "$(pg_bin initdb)" -D "$pgdata" -A trust -U postgres --no-sync >/dev/null
-  fi
-  if ! as_pg "$(pg_bin pg_ctl)" -D "$pgdata" status >/dev/null 2>&1; then
-    as_pg "$(pg_bin pg_ctl)" -D "$pgdata" -l "$pgdata/server.log" -w \
-      -o "-p $pgport -k $pgdata -c listen_addresses=127.0.0.1" start >/dev/null
-  fi
-  psql -h 127.0.0.1 -p "$pgport" -U postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='mailcluster'" | grep -q 1 ||
-    psql -h 127.0.0.1 -p "$pgport" -U postgres -qc "CREATE ROLE mailcluster LOGIN"
-  psql -h 127.0.0.1 -p "$pgport" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='mailcluster'" | grep -q 1 ||
-    psql -h 127.0.0.1 -p "$pgport" -U postgres -qc "CREATE DATABASE mailcluster OWNER mailcluster"
+  pg_init "$pgdata"
+  pg_start "$pgdata" "$pgport"
+  pg_ensure_db "$pgport" mailcluster mailcluster
   echo "postgresql: 127.0.0.1:$pgport (data in $pgdata)"
 }
 
 node_pid() { [ -f "$dir/node$1.pid" ] && kill -0 "$(cat "$dir/node$1.pid")" 2>/dev/null && cat "$dir/node$1.pid"; }
 
 up() {
-  dotnet build "$repo/src/MailCluster.Node" -c Release -v q -nologo >/dev/null
+  read -r -a build_args <<< "${DOTNET_BUILD_ARGS:--m:1}"   # -m:1: these machines have 2 shared cores
+  dotnet build "$repo/src/MailCluster.Node" -c Release "${build_args[@]}" -v q -nologo >/dev/null
   pg_up
   export MAILCLUSTER_DB="Host=127.0.0.1;Port=$pgport;Database=mailcluster;Username=mailcluster"
   (cd "$dir" && dotnet "$node_dll" --config "$repo/cluster-config/node1.conf" migrate) | sed 's/^/migrate: /'
@@ -72,13 +48,14 @@ up() {
 
 status() {
   local pgstate="stopped"
-  [ -f "$pgdata/PG_VERSION" ] && as_pg "$(pg_bin pg_ctl)" -D "$pgdata" status >/dev/null 2>&1 && pgstate="running on 127.0.0.1:$pgport"
+  pg_running "$pgdata" && pgstate="running on 127.0.0.1:$pgport"
   echo "postgresql: $pgstate"
   for i in 1 2 3; do
     if pid=$(node_pid "$i"); then
       local admin; admin=$(grep -oE 'admin API on http://[0-9.:]+' "$dir/node$i.log" | tail -1 | sed 's/admin API on //')
-      local members=""; [ -n "$admin" ] && members=$(curl -fsS "$admin/api/cluster" 2>/dev/null | grep -oE '"status":"[A-Za-z]+"' | cut -d'"' -f4 | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')
-      echo "node$i: running, pid $pid, $(grep -oE 'listener mx ready on [0-9.:]+' "$dir/node$i.log" | tail -1), admin $admin, members seen: ${members:-?}"
+      # No member yet (a node that has not joined, e.g. just after up) is not an error: || true keeps set -e quiet.
+      local members=""; [ -n "$admin" ] && members=$(curl -fsS "$admin/api/cluster" 2>/dev/null | grep -oE '"status":"[A-Za-z]+"' | cut -d'"' -f4 | sort | uniq -c | awk '{printf "%s %s ", $1, $2}' || true)
+      echo "node$i: running, pid $pid, $(grep -oE 'listener mx ready on [0-9.:]+' "$dir/node$i.log" | tail -1), admin $admin, members seen: ${members:-none yet}"
     else echo "node$i: stopped"; fi
   done
 }
@@ -94,7 +71,7 @@ down() {
     fi
     rm -f "$dir/node$i.pid"
   done
-  [ -f "$pgdata/PG_VERSION" ] && as_pg "$(pg_bin pg_ctl)" -D "$pgdata" -m fast stop >/dev/null 2>&1 || true
+  pg_stop "$pgdata"
   rm -rf "$dir"
   echo "stopped; $dir removed"
 }
