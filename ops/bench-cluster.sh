@@ -124,16 +124,8 @@ trap 'echo " interrupted" >&2; exit 130' INT TERM HUP
 free_port() {  # a currently free loopback TCP port, chosen by the kernel (bind to port 0)
   "$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
-wait_listening() {  # wait_listening PORT SECONDS
-  local deadline=$((SECONDS + $2))
-  while ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
-    [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 0.1
-  done
-}
-now() { echo "${EPOCHREALTIME/,/.}"; }   # bash 5: wall clock in µs, no fork
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.1f}" 'BEGIN { if (b > 0) printf f, a / b; else printf "-" }'; }
+# shellcheck source=ops/lib/bench.sh
+. ops/lib/bench.sh
 load1() { cut -d' ' -f1 /proc/loadavg; }
 # /proc/stat, all cores: "BUSY TOTAL USERSYS" ticks (busy = not idle nor iowait; usersys = user + nice + system, the
 # part that is charged to processes, unlike irq/softirq/steal)

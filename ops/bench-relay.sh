@@ -139,16 +139,8 @@ free_port() {  # a currently free loopback TCP port, chosen by the kernel (bind 
     return 1
   fi
 }
-wait_listening() {  # wait_listening PORT SECONDS
-  local deadline=$((SECONDS + $2))
-  while ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
-    [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 0.1
-  done
-}
-now() { echo "${EPOCHREALTIME/,/.}"; }   # bash 5: wall clock in µs, no fork
-ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.1f}" 'BEGIN { if (b > 0) printf f, a / b; else printf "-" }'; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+# shellcheck source=ops/lib/bench.sh
+. ops/lib/bench.sh
 
 sink_file=""
 sink_count() {  # messages received by the sink: last "mesg=N" of its counter output ("sess=.. quit=.. mesg=N\r"...)
