@@ -88,6 +88,9 @@ public sealed class SmtpWire : IAsyncDisposable
 
     private async Task<ReadOutcome> ReadUntilAsync(Consumer consume, TimeSpan timeout)
     {
+        // Something that needs no octets (BDAT 0 LAST) is complete now; waiting for input would hold its reply
+        // until the client sent more, and let the client's close complete it instead.
+        if (Consume(consume, ReadOnlySequence<byte>.Empty, out _)) return ReadOutcome.Completed;
         try
         {
             for (var waitForMore = false; ; waitForMore = true)
@@ -129,6 +132,17 @@ public sealed class SmtpWire : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         await FlushAsync(cts.Token);
         return await _reader.ReadAsync(cts.Token);
+    }
+
+    /// <summary>
+    /// True when the client has already closed (or reset) the connection, so a reply written now would never be read.
+    /// Looks at the socket without waiting: readable with nothing to read is the peer's FIN. Best effort: a close that
+    /// has not arrived yet, or one behind unread bytes (a TLS close_notify), is not seen.
+    /// </summary>
+    public bool ClientHasHungUp()
+    {
+        try { return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0; }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { return true; }
     }
 
     /// <summary>

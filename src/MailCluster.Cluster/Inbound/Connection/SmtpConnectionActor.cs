@@ -356,6 +356,16 @@ public sealed class SmtpConnectionActor : ReceiveActor
 
     private void Store()
     {
+        if (_wire.ClientHasHungUp())
+        {
+            // The client cannot read a 250 any more and counts the transaction as failed (RFC 5321 3.8: as a 451), so it
+            // will send the message again: accepting it now would deliver it twice.
+            _mailLog.Warning(MailEvents.NotAccepted, ("session_id", _sessionId), ("client_ip", _remote.Address),
+                ("reason", "client closed the connection before the end-of-data reply"));
+            EndTransaction();
+            Stop("client hung up before the end-of-data reply");
+            return;
+        }
         var message = AcceptedMessage.Create(_session, _remote.Address, _limits.HostName, _body!.WrittenSpan);
         EndTransaction();
         var acceptance = _services.Acceptance;
