@@ -27,7 +27,14 @@ catch (ConfigValidationException ex)
 }
 var config = MailClusterConfig.Layer(userLayer);
 
-var (_, problems) = NodeSettingsLoader.TryLoad(config, userLayer);
+IReadOnlyList<ConfigProblem> problems;
+try { (_, problems) = NodeSettingsLoader.TryLoad(config, userLayer); }
+catch (Exception ex)
+{
+    // Loaders report problems rather than throw; this is the safety net, so a loader bug is still exit 78 and a sentence.
+    return ConfigErrors.Report([new ConfigProblem(ProblemSeverity.Error, "mailcluster",
+        $"the configuration could not be read ({ex.GetType().Name}: {ex.Message})")]);
+}
 foreach (var warning in problems.Where(p => p.Severity == ProblemSeverity.Warning)) Console.Error.WriteLine(warning);
 if (problems.Any(p => p.Severity == ProblemSeverity.Error)) return ConfigErrors.Report(problems);
 if (options.ValidateOnly)

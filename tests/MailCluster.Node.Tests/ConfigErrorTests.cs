@@ -104,6 +104,17 @@ public sealed class ConfigErrorTests
         AssertRefused(run, "mailcluster.smtp.limits.max-recipients");
     }
 
+    /// <summary>Was an unhandled ArgumentOutOfRangeException from RetryPolicy's constructor: a stack trace and exit 134.</summary>
+    [Theory]
+    [InlineData("validate-config")]
+    [InlineData]
+    public async Task Minimum_backoff_above_the_maximum_is_refused_and_named(params string[] args)
+    {
+        var run = await RunAsync("mailcluster.queue.retry { minimum-backoff = 2h, maximum-backoff = 1h }", args);
+        AssertRefused(run, "mailcluster.queue.retry.maximum-backoff");
+        Assert.DoesNotContain("Exception", run.StdErr);
+    }
+
     [Fact]
     public async Task Endpoint_already_in_use_is_refused_and_named()
     {
