@@ -69,6 +69,9 @@ using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
 // These lines go through the node's log sink (mailcluster.logging) like everything else. Scripts and tests wait for
 // "node ready" and read the port from "listener mx ready on HOST:PORT": keep those words in the messages.
 var log = host.LoggerFactory.CreateLogger("MailCluster.Node");
+// Already on stderr above; repeated in the node's log so a log collector (json) sees what the operator should fix.
+foreach (var warning in problems.Where(p => p.Severity == ProblemSeverity.Warning))
+    log.LogWarning("configuration warning: {path}: {reason}", warning.Path, warning.Reason);
 foreach (var (name, endpoint) in host.Endpoints)
     log.LogInformation("MailCluster node {host}: listener {listener} ready on {endpoint}", host.Settings.HostName, name, endpoint.ToString());
 if (host.Admin is not null)

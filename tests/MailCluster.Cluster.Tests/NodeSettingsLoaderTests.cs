@@ -113,4 +113,27 @@ public sealed class NodeSettingsLoaderTests
         Assert.Null(settings);
         Assert.Contains(problems, p => p.Path == "mailcluster.auth.users" && p.Reason.Contains("alice@example.com"));
     }
+
+    [Theory]
+    [InlineData("[\"0.0.0.0/0\", \"::/0\"]")]
+    [InlineData("[\"127.0.0.0/8\", \"0.0.0.0/1\", \"128.0.0.0/1\"]")]
+    [InlineData("[\"::ffff:0:0/96\"]")]
+    public void Mynetworks_that_trust_everybody_are_refused_as_an_open_relay(string list)
+    {
+        var (settings, problems) = Load($"mailcluster.policy.mynetworks = {list}");
+        Assert.Null(settings);
+        Assert.Contains(problems, p => p.Severity == ProblemSeverity.Error && p.Path == "mailcluster.policy.mynetworks"
+                                       && p.Reason.Contains("open relay"));
+    }
+
+    [Fact]
+    public void Very_wide_mynetworks_load_with_a_warning_at_the_path()
+    {
+        var (settings, problems) = Load("mailcluster.policy.mynetworks = [\"127.0.0.0/8\", \"64.0.0.0/2\"]");
+        Assert.NotNull(settings);
+        var warning = Assert.Single(problems);
+        Assert.Equal(ProblemSeverity.Warning, warning.Severity);
+        Assert.Equal("mailcluster.policy.mynetworks", warning.Path);
+        Assert.Contains("64.0.0.0/2", warning.Reason);
+    }
 }

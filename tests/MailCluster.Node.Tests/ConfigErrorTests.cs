@@ -116,6 +116,24 @@ public sealed class ConfigErrorTests
     }
 
     [Fact]
+    public async Task Mynetworks_covering_everybody_is_refused_as_an_open_relay()
+    {
+        var run = await RunAsync("mailcluster.policy.mynetworks = [\"0.0.0.0/0\", \"::/0\"]", "validate-config");
+        AssertRefused(run, "mailcluster.policy.mynetworks");
+        Assert.Contains("open relay", run.StdErr);
+    }
+
+    [Fact]
+    public async Task Very_wide_mynetworks_are_valid_with_a_warning_naming_the_path()
+    {
+        using var dir = new TempDir();
+        var run = await NodeProcess.RunToExitAsync(dir.Config("mailcluster.policy.mynetworks = [\"127.0.0.0/8\", \"0.0.0.0/2\"]"),
+            dir.Path, "validate-config");
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n--- stdout\n{run.StdOut}\n--- stderr\n{run.StdErr}");
+        Assert.Contains("warning: mailcluster.policy.mynetworks: '0.0.0.0/2'", run.StdErr);
+    }
+
+    [Fact]
     public async Task Endpoint_already_in_use_is_refused_and_named()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);

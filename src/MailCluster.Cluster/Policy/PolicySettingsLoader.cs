@@ -49,13 +49,18 @@ public static class PolicySettingsLoader
     private static NetworkList ReadNetworks(ConfigReader root, string path)
     {
         if (!root.Has(path)) return NetworkList.Loopback;
-        var networks = new List<IPNetwork>();
+        var networks = new List<(string, IPNetwork)>();
         foreach (var entry in root.StringList(path))
         {
-            if (NetworkList.TryParseEntry(entry, out var network)) networks.Add(network);
+            if (NetworkList.TryParseEntry(entry, out var network)) networks.Add((entry, network));
             else root.Error(path, $"'{entry}' is not an address or CIDR network such as 192.0.2.0/24 or 2001:db8::/32");
         }
-        return new NetworkList(networks);
+        foreach (var finding in TrustedNetworkWidth.Check(networks))
+        {
+            if (finding.IsError) root.Error(path, finding.Message);
+            else root.Warning(path, finding.Message);
+        }
+        return new NetworkList(networks.Select(n => n.Item2));
     }
 
     private static ListenerPolicy ReadListenerPolicy(ConfigReader root, string path, ListenerPolicy inherited)
