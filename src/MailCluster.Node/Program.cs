@@ -27,7 +27,14 @@ catch (ConfigValidationException ex)
 }
 var config = MailClusterConfig.Layer(userLayer);
 
-var (_, problems) = NodeSettingsLoader.TryLoad(config, userLayer);
+IReadOnlyList<ConfigProblem> problems;
+try { (_, problems) = NodeSettingsLoader.TryLoad(config, userLayer); }
+catch (Exception ex)
+{
+    // Loaders report problems rather than throw; this is the safety net, so a loader bug is still exit 78 and a sentence.
+    return ConfigErrors.Report([new ConfigProblem(ProblemSeverity.Error, "mailcluster",
+        $"the configuration could not be read ({ex.GetType().Name}: {ex.Message})")]);
+}
 foreach (var warning in problems.Where(p => p.Severity == ProblemSeverity.Warning)) Console.Error.WriteLine(warning);
 if (problems.Any(p => p.Severity == ProblemSeverity.Error)) return ConfigErrors.Report(problems);
 if (options.ValidateOnly)
@@ -62,6 +69,9 @@ using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
 // These lines go through the node's log sink (mailcluster.logging) like everything else. Scripts and tests wait for
 // "node ready" and read the port from "listener mx ready on HOST:PORT": keep those words in the messages.
 var log = host.LoggerFactory.CreateLogger("MailCluster.Node");
+// Already on stderr above; repeated in the node's log so a log collector (json) sees what the operator should fix.
+foreach (var warning in problems.Where(p => p.Severity == ProblemSeverity.Warning))
+    log.LogWarning("configuration warning: {path}: {reason}", warning.Path, warning.Reason);
 foreach (var (name, endpoint) in host.Endpoints)
     log.LogInformation("MailCluster node {host}: listener {listener} ready on {endpoint}", host.Settings.HostName, name, endpoint.ToString());
 if (host.Admin is not null)

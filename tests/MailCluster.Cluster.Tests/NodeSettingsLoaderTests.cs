@@ -83,4 +83,57 @@ public sealed class NodeSettingsLoaderTests
         var (_, problems) = Load("mailcluster.smtp.limits { soft-error-limit = 10, hard-error-limit = 5 }");
         Assert.Contains(problems, p => p.Path == "mailcluster.smtp.limits.hard-error-limit");
     }
+
+    [Theory]
+    [InlineData("mailcluster.queue.retry { minimum-backoff = 2h, maximum-backoff = 1h }", "mailcluster.queue.retry.maximum-backoff")]
+    [InlineData("mailcluster.queue.retry.minimum-backoff = 2h", "mailcluster.queue.retry.maximum-backoff")]
+    [InlineData("mailcluster.queue.destinations { \"example.com\" { retry.minimum-backoff = 2h } }",
+        "mailcluster.queue.destinations.\"example.com\".retry.minimum-backoff")]
+    [InlineData("mailcluster.queue.destinations { \"example.com\" { retry.maximum-backoff = 1m } }",
+        "mailcluster.queue.destinations.\"example.com\".retry.maximum-backoff")]
+    public void A_minimum_backoff_above_the_maximum_is_an_error_not_a_crash(string hocon, string path)
+    {
+        var (settings, problems) = Load(hocon);
+        Assert.Null(settings);
+        var error = Assert.Single(problems, p => p.Severity == ProblemSeverity.Error);
+        Assert.Equal(path, error.Path);
+        Assert.Contains("minimum-backoff", error.Reason);
+    }
+
+    [Fact]
+    public void The_same_login_twice_ignoring_case_is_an_error_not_a_crash()
+    {
+        const string hash = "pbkdf2-sha256$210000$QtUBOM69WTtbb6tzKqknew==$8PliKogpoexzALYp0I0s0ow4ZpEHp960O9yTjqsmAuI=";
+        var (settings, problems) = Load($$"""
+            mailcluster.auth.users {
+              "alice@example.com" { password-hash = "{{hash}}" }
+              "Alice@example.com" { password-hash = "{{hash}}" }
+            }
+            """);
+        Assert.Null(settings);
+        Assert.Contains(problems, p => p.Path == "mailcluster.auth.users" && p.Reason.Contains("alice@example.com"));
+    }
+
+    [Theory]
+    [InlineData("[\"0.0.0.0/0\", \"::/0\"]")]
+    [InlineData("[\"127.0.0.0/8\", \"0.0.0.0/1\", \"128.0.0.0/1\"]")]
+    [InlineData("[\"::ffff:0:0/96\"]")]
+    public void Mynetworks_that_trust_everybody_are_refused_as_an_open_relay(string list)
+    {
+        var (settings, problems) = Load($"mailcluster.policy.mynetworks = {list}");
+        Assert.Null(settings);
+        Assert.Contains(problems, p => p.Severity == ProblemSeverity.Error && p.Path == "mailcluster.policy.mynetworks"
+                                       && p.Reason.Contains("open relay"));
+    }
+
+    [Fact]
+    public void Very_wide_mynetworks_load_with_a_warning_at_the_path()
+    {
+        var (settings, problems) = Load("mailcluster.policy.mynetworks = [\"127.0.0.0/8\", \"64.0.0.0/2\"]");
+        Assert.NotNull(settings);
+        var warning = Assert.Single(problems);
+        Assert.Equal(ProblemSeverity.Warning, warning.Severity);
+        Assert.Equal("mailcluster.policy.mynetworks", warning.Path);
+        Assert.Contains("64.0.0.0/2", warning.Reason);
+    }
 }

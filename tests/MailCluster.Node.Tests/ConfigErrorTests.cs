@@ -104,6 +104,35 @@ public sealed class ConfigErrorTests
         AssertRefused(run, "mailcluster.smtp.limits.max-recipients");
     }
 
+    /// <summary>Was an unhandled ArgumentOutOfRangeException from RetryPolicy's constructor: a stack trace and exit 134.</summary>
+    [Theory]
+    [InlineData("validate-config")]
+    [InlineData]
+    public async Task Minimum_backoff_above_the_maximum_is_refused_and_named(params string[] args)
+    {
+        var run = await RunAsync("mailcluster.queue.retry { minimum-backoff = 2h, maximum-backoff = 1h }", args);
+        AssertRefused(run, "mailcluster.queue.retry.maximum-backoff");
+        Assert.DoesNotContain("Exception", run.StdErr);
+    }
+
+    [Fact]
+    public async Task Mynetworks_covering_everybody_is_refused_as_an_open_relay()
+    {
+        var run = await RunAsync("mailcluster.policy.mynetworks = [\"0.0.0.0/0\", \"::/0\"]", "validate-config");
+        AssertRefused(run, "mailcluster.policy.mynetworks");
+        Assert.Contains("open relay", run.StdErr);
+    }
+
+    [Fact]
+    public async Task Very_wide_mynetworks_are_valid_with_a_warning_naming_the_path()
+    {
+        using var dir = new TempDir();
+        var run = await NodeProcess.RunToExitAsync(dir.Config("mailcluster.policy.mynetworks = [\"127.0.0.0/8\", \"0.0.0.0/2\"]"),
+            dir.Path, "validate-config");
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n--- stdout\n{run.StdOut}\n--- stderr\n{run.StdErr}");
+        Assert.Contains("warning: mailcluster.policy.mynetworks: '0.0.0.0/2'", run.StdErr);
+    }
+
     [Fact]
     public async Task Endpoint_already_in_use_is_refused_and_named()
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Configuration;
+using Akka.Configuration.Hocon;
 
 namespace MailCluster.Cluster.Hosting;
 
@@ -13,6 +14,9 @@ public sealed class ConfigReader(Config config, string basePath, List<ConfigProb
 
     public ConfigReader Sub(string relative) => new(config, Full(relative), problems);
 
+    /// <summary>The same reads with problems discarded: for a second pass over keys another loader reports on.</summary>
+    public ConfigReader Quiet() => new(config, basePath, []);
+
     public string Full(string relative) => basePath.Length == 0 ? relative : $"{basePath}.{relative}";
 
     public void Error(string relative, string reason) => problems.Add(new(ProblemSeverity.Error, Full(relative), reason));
@@ -21,29 +25,48 @@ public sealed class ConfigReader(Config config, string basePath, List<ConfigProb
     public bool Has(string relative) => config.HasPath(Full(relative));
 
     public string String(string relative, string fallback = "") =>
-        Read(relative, fallback, "a string", p => config.GetString(p, fallback) ?? fallback); // "key = null" means the default
+        Scalar(relative, fallback, "a string", p => config.GetString(p, fallback) ?? fallback); // "key = null" means the default
 
     public bool Bool(string relative, bool fallback) =>
-        Read(relative, fallback, "on/off (a boolean)", p => config.GetBoolean(p, fallback));
+        Scalar(relative, fallback, "on/off (a boolean)", p => config.GetBoolean(p, fallback));
 
     public IReadOnlyList<string> StringList(string relative) =>
-        Read<IReadOnlyList<string>>(relative, [], "a list of strings", p => config.GetStringList(p).ToList());
+        Read<IReadOnlyList<string>>(relative, [], "a list of strings such as [\"a\", \"b\"]", p =>
+        {
+            var value = config.GetValue(p);
+            if (HoconShape.IsNull(value)) return [];
+            if (!HoconShape.IsList(value)) throw new FormatException("not a list");
+            var items = value.GetArray();
+            return items.All(HoconShape.IsText) ? items.Select(i => i.GetString() ?? "").ToList() : throw new FormatException("not strings");
+        });
 
-    public int Int(string relative, int fallback) => Read(relative, fallback, "an integer", p => config.GetInt(p, fallback));
+    /// <summary>
+    /// A map whose keys are the user's own names (aliases, logins, routes, listeners), in file order; anything but an
+    /// object there is an error, and an absent or null key is an empty map.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, HoconValue>> Map(string relative) =>
+        Read<IReadOnlyList<KeyValuePair<string, HoconValue>>>(relative, [], "an object such as { name = value }", p =>
+        {
+            var value = config.GetValue(p);
+            if (HoconShape.IsNull(value)) return [];
+            return value.IsObject() ? value.GetObject().Items.ToList() : throw new FormatException("not an object");
+        });
+
+    public int Int(string relative, int fallback) => Scalar(relative, fallback, "an integer", p => config.GetInt(p, fallback));
 
     public int PositiveInt(string relative, int fallback) =>
-        Check(relative, Read(relative, fallback, "an integer", p => config.GetInt(p, fallback)), v => v > 0, "must be greater than 0", fallback);
+        Check(relative, Scalar(relative, fallback, "an integer", p => config.GetInt(p, fallback)), v => v > 0, "must be greater than 0", fallback);
 
     public TimeSpan PositiveDuration(string relative, TimeSpan fallback) =>
-        Check(relative, Read(relative, fallback, "a duration such as 30s or 5m", p => config.GetTimeSpan(p, fallback)),
+        Check(relative, Scalar(relative, fallback, "a duration such as 30s or 5m", p => config.GetTimeSpan(p, fallback)),
             v => v > TimeSpan.Zero, "must be a positive duration", fallback);
 
     public TimeSpan NonNegativeDuration(string relative, TimeSpan fallback) =>
-        Check(relative, Read(relative, fallback, "a duration such as 1s", p => config.GetTimeSpan(p, fallback)),
+        Check(relative, Scalar(relative, fallback, "a duration such as 1s", p => config.GetTimeSpan(p, fallback)),
             v => v >= TimeSpan.Zero, "must not be negative", fallback);
 
     public long PositiveByteSize(string relative, long fallback) =>
-        Check(relative, Read(relative, fallback, "a size such as 10 MiB", p => config.GetByteSize(p) ?? fallback),
+        Check(relative, Scalar(relative, fallback, "a size such as 10 MiB", p => config.GetByteSize(p) ?? fallback),
             v => v > 0, "must be greater than 0", fallback);
 
     public IPEndPoint? Endpoint(string relative)
@@ -54,12 +77,18 @@ public sealed class ConfigReader(Config config, string basePath, List<ConfigProb
         return null;
     }
 
+    /// <summary>A single value: a list or an object there is the wrong type (Akka would quietly read it as null).</summary>
+    private T Scalar<T>(string relative, T fallback, string expected, Func<string, T> read) =>
+        Read(relative, fallback, expected, p => HoconShape.IsText(config.GetValue(p)) ? read(p) : throw new FormatException("not a value"));
+
     private T Read<T>(string relative, T fallback, string expected, Func<string, T> read)
     {
         var path = Full(relative);
         if (!config.HasPath(path)) return fallback;
         try { return read(path); }
-        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ConfigurationException or ArgumentException)
+        // Akka's getters throw whatever their parsing hits (NotSupportedException for "maybe" as a boolean,
+        // NullReferenceException for a number where an object belongs): any of it means "wrong type" here.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             var raw = SafeRaw(path);
             Error(relative, $"expected {expected}, got '{raw}'");

@@ -74,12 +74,16 @@ public static class NodeSettingsLoader
     private static List<ListenerSettings> ReadListeners(Config config, ConfigReader root, string hostName)
     {
         var listeners = new List<ListenerSettings>();
-        var names = config.HasPath("mailcluster.smtp.listeners")
-            ? config.GetConfig("mailcluster.smtp.listeners").Root.GetObject().Items.Keys.ToList()
-            : [];
-        if (names.Count == 0) root.Error("smtp.listeners", "at least one listener is required");
-        foreach (var name in names)
+        var entries = root.Map("smtp.listeners");
+        if (entries.Count == 0 && !root.Problems.Any(p => p.Path == root.Full("smtp.listeners")))
+            root.Error("smtp.listeners", "at least one listener is required");
+        foreach (var (name, value) in entries)
         {
+            if (!value.IsObject())
+            {
+                root.Error($"smtp.listeners.{name}", "a listener is an object such as { endpoint = \"0.0.0.0:25\" }");
+                continue;
+            }
             var l = root.Sub($"smtp.listeners.{name}");
             var endpoint = l.Endpoint("endpoint");
             // A listener's own limits/timeouts win; anything it does not set comes from smtp.limits / smtp.timeouts.

@@ -49,13 +49,18 @@ public static class PolicySettingsLoader
     private static NetworkList ReadNetworks(ConfigReader root, string path)
     {
         if (!root.Has(path)) return NetworkList.Loopback;
-        var networks = new List<IPNetwork>();
+        var networks = new List<(string, IPNetwork)>();
         foreach (var entry in root.StringList(path))
         {
-            if (NetworkList.TryParseEntry(entry, out var network)) networks.Add(network);
+            if (NetworkList.TryParseEntry(entry, out var network)) networks.Add((entry, network));
             else root.Error(path, $"'{entry}' is not an address or CIDR network such as 192.0.2.0/24 or 2001:db8::/32");
         }
-        return new NetworkList(networks);
+        foreach (var finding in TrustedNetworkWidth.Check(networks))
+        {
+            if (finding.IsError) root.Error(path, finding.Message);
+            else root.Warning(path, finding.Message);
+        }
+        return new NetworkList(networks.Select(n => n.Item2));
     }
 
     private static ListenerPolicy ReadListenerPolicy(ConfigReader root, string path, ListenerPolicy inherited)
@@ -88,14 +93,12 @@ public static class PolicySettingsLoader
             if (IsAddress(mailbox)) addresses.Add(mailbox);
             else root.Error("local-recipients.mailboxes", $"'{mailbox}' is not an address such as user@example.com");
         }
-        const string aliasesPath = "mailcluster.local-recipients.aliases";
-        if (config.HasPath(aliasesPath))
+        foreach (var (alias, targets) in root.Map("local-recipients.aliases"))
         {
-            foreach (var alias in config.GetConfig(aliasesPath).Root.GetObject().Items.Keys)
-            {
-                if (IsAddress(alias)) addresses.Add(alias);
-                else root.Error($"local-recipients.aliases.\"{alias}\"", "alias name is not an address such as sales@example.com");
-            }
+            if (!IsAddress(alias)) root.Error($"local-recipients.aliases.\"{alias}\"", "alias name is not an address such as sales@example.com");
+            else if (!HoconShape.IsText(targets) && !(HoconShape.IsList(targets) && targets.GetArray().All(HoconShape.IsText)))
+                root.Error($"local-recipients.aliases.\"{alias}\"", "targets are an address or a list of addresses");
+            else addresses.Add(alias);
         }
         return new LocalRecipientTable(addresses, ReadDomains(root, "local-recipients.catch-all-domains"));
     }
@@ -106,11 +109,9 @@ public static class PolicySettingsLoader
     private static UserDirectory ReadUsers(Config config, ConfigReader root)
     {
         var users = new List<SmtpUser>();
-        const string usersPath = "mailcluster.auth.users";
-        if (config.HasPath(usersPath))
         {
             // Logins are usually addresses, so they are read as raw keys: HOCON paths would split them at the dots.
-            foreach (var (login, value) in config.GetConfig(usersPath).Root.GetObject().Items)
+            foreach (var (login, value) in root.Map("auth.users"))
             {
                 var where = $"auth.users.\"{login}\"";
                 var fields = value.IsObject() ? value.GetObject().Items : null;
@@ -120,7 +121,7 @@ public static class PolicySettingsLoader
                     root.Error($"{where}.password-hash", $"{reason} (create one with: mailcluster-node hash-password)");
                     continue;
                 }
-                var addresses = fields!.TryGetValue("addresses", out var a) && a.IsArray() ? a.GetStringList().ToList() : [];
+                var addresses = root.Sub(where).StringList("addresses");
                 users.Add(new SmtpUser(login, hash, addresses));
             }
         }
@@ -135,7 +136,14 @@ public static class PolicySettingsLoader
                 users.AddRange(parsed.Users);
             }
         }
-        return new UserDirectory(users);
+        // Logins compare ignoring case: "Alice@x" in users and "alice@x" in the users file are one account twice.
+        var unique = new List<SmtpUser>();
+        foreach (var group in users.GroupBy(u => u.Login, StringComparer.OrdinalIgnoreCase))
+        {
+            if (group.Count() > 1) root.Error("auth.users", $"login '{group.Key}' is defined {group.Count()} times (logins ignore case)");
+            unique.Add(group.First());
+        }
+        return new UserDirectory(unique);
     }
 
     private static (IReadOnlyList<DnsblZone>, DnsblLookupOptions?) ReadDnsbl(ConfigReader root)
@@ -162,8 +170,10 @@ public static class PolicySettingsLoader
             if (IPEndPoint.TryParse(s, out var ep)) servers.Add(ep.Port == 0 ? new IPEndPoint(ep.Address, 53) : ep);
             else d.Error("servers", $"'{s}' is not an address[:port] such as 127.0.0.1:53");
         }
-        var options = servers.Count == 0 ? null
-            : new DnsblLookupOptions(servers, d.PositiveDuration("timeout", TimeSpan.FromSeconds(2)), d.PositiveInt("attempts", 2) - 1);
+        // Read even without servers, so a bad value is reported now and not when someone adds a server.
+        var timeout = d.PositiveDuration("timeout", TimeSpan.FromSeconds(2));
+        var attempts = d.PositiveInt("attempts", 2);
+        var options = servers.Count == 0 ? null : new DnsblLookupOptions(servers, timeout, attempts - 1);
         return (zones, options);
     }
 }

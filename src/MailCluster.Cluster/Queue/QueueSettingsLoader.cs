@@ -11,10 +11,11 @@ public static class QueueSettingsLoader
     {
         var defaults = ReadPolicy(root, "queue", null);
         var destinations = new Dictionary<string, DestinationPolicy>(StringComparer.OrdinalIgnoreCase);
-        const string path = "mailcluster.queue.destinations";
-        if (config.HasPath(path))
-            foreach (var key in config.GetConfig(path).Root.GetObject().Items.Keys)
-                destinations[key] = ReadPolicy(root, $"queue.destinations.\"{key}\"", defaults);
+        foreach (var (key, value) in root.Map("queue.destinations"))
+        {
+            if (value.IsObject()) destinations[key] = ReadPolicy(root, $"queue.destinations.\"{key}\"", defaults);
+            else root.Error($"queue.destinations.\"{key}\"", "an override is an object such as { max-concurrency = 50 }");
+        }
 
         return new QueueSettings(
             defaults,
@@ -39,14 +40,21 @@ public static class QueueSettingsLoader
     {
         var p = root.Sub(at);
         TimeSpan Duration(string key, TimeSpan def) => p.Has(key) ? p.PositiveDuration(key, def) : def;
-        var retry = new RetryPolicy(
-            Duration("retry.minimum-backoff", fallback?.Retry.MinimumBackoff ?? TimeSpan.FromMinutes(5)),
-            Duration("retry.maximum-backoff", fallback?.Retry.MaximumBackoff ?? TimeSpan.FromSeconds(4000)),
-            Duration("retry.maximum-lifetime", fallback?.Retry.MaximumLifetime ?? TimeSpan.FromDays(5)),
-            p.Has("retry.delay-warning-after")
-                ? p.NonNegativeDuration("retry.delay-warning-after", TimeSpan.Zero) is var w && w > TimeSpan.Zero ? w : null
-                : fallback?.Retry.DelayWarningAfter);
-        if (retry.MaximumBackoff < retry.MinimumBackoff) p.Error("retry.maximum-backoff", "must not be less than minimum-backoff");
+        var minimum = Duration("retry.minimum-backoff", fallback?.Retry.MinimumBackoff ?? RetryPolicy.DefaultMinimumBackoff);
+        var maximum = Duration("retry.maximum-backoff", fallback?.Retry.MaximumBackoff ?? RetryPolicy.DefaultMaximumBackoff);
+        var lifetime = Duration("retry.maximum-lifetime", fallback?.Retry.MaximumLifetime ?? RetryPolicy.DefaultMaximumLifetime);
+        var warning = p.Has("retry.delay-warning-after")
+            ? p.NonNegativeDuration("retry.delay-warning-after", TimeSpan.Zero) is var w && w > TimeSpan.Zero ? w : (TimeSpan?)null
+            : fallback?.Retry.DelayWarningAfter;
+        // RetryPolicy guards these too, by throwing; checked here first so a bad file is a path-keyed error, not a crash.
+        // The error goes on the key this block set (a destination may set only one side and inherit the other).
+        if (maximum < minimum)
+        {
+            var key = p.Has("retry.maximum-backoff") || !p.Has("retry.minimum-backoff") ? "retry.maximum-backoff" : "retry.minimum-backoff";
+            p.Error(key, $"maximum-backoff ({maximum}) must not be less than minimum-backoff ({minimum})");
+            maximum = minimum;
+        }
+        var retry = new RetryPolicy(minimum, maximum, lifetime, warning);
         var max = p.Has("max-concurrency") ? p.PositiveInt("max-concurrency", 20) : fallback?.MaxConcurrency ?? 20;
         var initial = p.Has("initial-concurrency") ? p.PositiveInt("initial-concurrency", 5) : fallback?.InitialConcurrency ?? 5;
         return new DestinationPolicy(max, Math.Min(initial, max), retry);

@@ -10,11 +10,9 @@ public static class RoutingSettingsLoader
     public static RoutingTable? Load(Config config, ConfigReader root, IReadOnlyList<string> localDomains)
     {
         var routes = new List<KeyValuePair<string, NextHop>>();
-        const string transports = "mailcluster.routing.transports";
-        if (config.HasPath(transports))
-            foreach (var (domain, value) in config.GetConfig(transports).Root.GetObject().Items)
+        foreach (var (domain, value) in root.Map("routing.transports"))
             {
-                var text = value.IsString() ? value.GetString() : "";
+                var text = HoconShape.IsText(value) ? value.GetString() ?? "" : "";
                 if (NextHop.TryParseRoute(text, out var hop, out var error)) routes.Add(new(domain, hop));
                 else root.Error($"routing.transports.\"{domain}\"", error);
             }
@@ -23,13 +21,13 @@ public static class RoutingSettingsLoader
         var localTransport = Route(root, "routing.local-transport");
 
         var aliases = new List<KeyValuePair<string, IReadOnlyList<string>>>();
-        const string aliasPath = "mailcluster.local-recipients.aliases";
-        if (config.HasPath(aliasPath))
-            foreach (var (alias, value) in config.GetConfig(aliasPath).Root.GetObject().Items)
-            {
-                var targets = value.IsArray() ? value.GetArray().Select(v => v.GetString()).ToList() : [value.GetString()];
-                aliases.Add(new(alias, targets));
-            }
+        // Shapes are checked (and reported) by PolicySettingsLoader; here the well-formed ones are taken.
+        foreach (var (alias, value) in root.Quiet().Map("local-recipients.aliases"))
+        {
+            if (HoconShape.IsText(value)) aliases.Add(new(alias, [value.GetString() ?? ""]));
+            else if (HoconShape.IsList(value) && value.GetArray().All(HoconShape.IsText))
+                aliases.Add(new(alias, value.GetArray().Select(v => v.GetString() ?? "").ToList()));
+        }
 
         try
         {
