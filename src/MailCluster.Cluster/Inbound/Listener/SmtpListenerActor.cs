@@ -50,6 +50,10 @@ public sealed class SmtpListenerActor : ReceiveActor
         });
     }
 
+    /// <summary>
+    /// Binds, without listening: the port is the node's from here on, but the kernel completes no handshake until
+    /// this actor starts (PreStart listens), which is after every other endpoint and the node itself are up.
+    /// </summary>
     public static Socket Bind(IPEndPoint endpoint)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -58,7 +62,6 @@ public sealed class SmtpListenerActor : ReceiveActor
             if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any))
                 socket.DualMode = true;
             socket.Bind(endpoint);
-            socket.Listen(1024);
             return socket;
         }
         catch
@@ -72,6 +75,7 @@ public sealed class SmtpListenerActor : ReceiveActor
 
     protected override void PreStart()
     {
+        _listenSocket.Listen(1024);
         _log.Info("listener {0} accepting on {1}", _settings.Name, _boundEndpoint);
         var self = Self;
         var token = _stopAccepting.Token;
