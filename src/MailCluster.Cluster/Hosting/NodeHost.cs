@@ -200,6 +200,8 @@ public sealed class NodeHost : IAsyncDisposable
         foreach (var listener in Settings.Listeners.Where(l => endpoints.Smtp.ContainsKey(l.Name)))
         {
             var socket = endpoints.TakeSmtp(listener.Name);
+            // Here, not in the actor's PreStart: "node ready" is logged when StartAsync returns, and must mean accepting.
+            socket.Listen(SmtpListenerActor.Backlog);
             _listeners[listener.Name] = System.ActorOf(SmtpListenerActor.Props(socket,
                 listener with { PerIpLimitExceptions = Settings.Policy.Rules.Mynetworks }, _inbound!), $"listener-{listener.Name}");
         }

@@ -50,9 +50,12 @@ public sealed class SmtpListenerActor : ReceiveActor
         });
     }
 
+    /// <summary>Pending connections the kernel queues before this actor accepts them.</summary>
+    public const int Backlog = 1024;
+
     /// <summary>
     /// Binds, without listening: the port is the node's from here on, but the kernel completes no handshake until
-    /// this actor starts (PreStart listens), which is after every other endpoint and the node itself are up.
+    /// the host calls Listen (with <see cref="Backlog"/>), which it does once every other endpoint and the node are up.
     /// </summary>
     public static Socket Bind(IPEndPoint endpoint)
     {
@@ -75,7 +78,6 @@ public sealed class SmtpListenerActor : ReceiveActor
 
     protected override void PreStart()
     {
-        _listenSocket.Listen(1024);
         _log.Info("listener {0} accepting on {1}", _settings.Name, _boundEndpoint);
         var self = Self;
         var token = _stopAccepting.Token;
