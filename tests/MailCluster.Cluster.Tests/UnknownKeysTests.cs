@@ -14,7 +14,7 @@ public sealed class UnknownKeysTests
     [InlineData("smtp.listeners.mx.endpoint = \"0.0.0.0:25\"", "smtp", "only mailcluster { } and akka { } are read")]
     [InlineData("akka.loglevl = DEBUG", "akka.loglevl", "did you mean akka.loglevel?")]
     [InlineData("akka.clustr.roles = [a]", "akka.clustr.roles", "did you mean akka.cluster.roles?")]
-    [InlineData("akka.nonsense = 1", "akka.nonsense", "Akka has no akka.nonsense")]
+    [InlineData("akka.nonsense = 1", "akka.nonsense", "no reference config of Akka defines akka.nonsense")]
     [InlineData("akka.cluster.sharding.remember-entitys = on", "akka.cluster.sharding.remember-entitys",
         "did you mean akka.cluster.sharding.remember-entities?")]
     [InlineData("akka.remote.dot-netty.tcp.hostnme = x", "akka.remote.dot-netty.tcp.hostnme", "did you mean akka.remote.dot-netty.tcp.hostname?")]
