@@ -39,6 +39,17 @@ public sealed class ConfigErrorTests
         Assert.Contains("mailcluster.smtp.limitz.x: unknown key", run.StdErr);
     }
 
+    /// <summary>Both were silently ignored: the node started with the defaults.</summary>
+    [Theory]
+    [InlineData("mailclustr { hostname = \"mx.example\" }", "mailclustr", "did you mean mailcluster?")]
+    [InlineData("akka.loglevl = DEBUG", "akka.loglevl", "did you mean akka.loglevel?")]
+    public async Task A_misspelled_root_or_akka_key_is_refused_with_a_suggestion(string hocon, string path, string suggestion)
+    {
+        var run = await RunAsync(hocon);
+        AssertRefused(run, path);
+        Assert.Contains(suggestion, run.StdErr);
+    }
+
     [Fact]
     public async Task Every_error_in_the_file_is_reported_at_once()
     {

@@ -48,6 +48,7 @@ public sealed class NodeHost : IAsyncDisposable
     public AdminServer? Admin { get; private set; }
 
     private readonly RoutingHolder _routing;
+    private readonly DataDirectoryLock _dataLock;
 
     /// <summary>
     /// Applies a new configuration's policy (domains, networks, restriction lists, users, DNSBL) without touching
@@ -70,8 +71,10 @@ public sealed class NodeHost : IAsyncDisposable
 
     private NodeHost(NodeSettings settings, ActorSystem system, IMessageSpool spool,
         Dictionary<string, IActorRef> listeners, Dictionary<string, IPEndPoint> endpoints, IActorRef relayPolicy,
-        IActorRef queues, IMessageAcceptance acceptance, RoutingHolder routing, ILoggerFactory loggerFactory, PendingWrites pendingWrites)
+        IActorRef queues, IMessageAcceptance acceptance, RoutingHolder routing, ILoggerFactory loggerFactory, PendingWrites pendingWrites,
+        DataDirectoryLock dataLock)
     {
+        _dataLock = dataLock;
         PendingWrites = pendingWrites;
         LoggerFactory = loggerFactory;
         Queues = queues;
@@ -88,32 +91,85 @@ public sealed class NodeHost : IAsyncDisposable
     /// <param name="config">The layered config (user file over reference.conf).</param>
     /// <param name="userLayer">The user layer alone, checked for unknown keys.</param>
     /// <param name="logOutput">Where log lines go; stdout when null (tests pass a writer to read them back).</param>
+    /// <remarks>
+    /// Order matters: lock the data directory, bind every endpoint, start the actor system and the admin API, and only
+    /// then let the SMTP listeners listen. Anything that fails before the last step fails while no client has been
+    /// accepted, so the node never says 220 and then exits.
+    /// </remarks>
     public static async Task<NodeHost> StartAsync(Config config, Config? userLayer = null, TextWriter? logOutput = null)
     {
         var settings = NodeSettingsLoader.Load(config, userLayer);
         var loggerFactory = NodeLogging.CreateFactory(settings.Logging ?? LoggingSettings.Default, logOutput);
-        Directory.CreateDirectory(settings.DataDir);
-        var certificate = DevelopmentCertificate.Resolve(settings);
-        var spool = await SpoolFactory.OpenAsync(settings.Storage);
-        var sockets = new Dictionary<string, Socket>();
+        var dataLock = DataDirectoryLock.Acquire(LockedDirectories(settings), "mailcluster.data-dir");
+        EndpointReservation? endpoints = null;
+        IMessageSpool? spool = null;
+        ActorSystem? system = null;
+        NodeHost? host = null;
         try
         {
-            // A queue-only node runs no SMTP listeners.
-            if (settings.Cluster.IsIngress)
-                foreach (var listener in settings.Listeners) sockets[listener.Name] = BindOrExplain(listener);
+            var akkaConfig = AkkaBootstrap.Build(settings, config);
+            endpoints = EndpointReservation.Bind(settings, akkaConfig, userLayer);
+            var certificate = DevelopmentCertificate.Resolve(settings);
+            spool = await SpoolFactory.OpenAsync(settings.Storage);
+            if (!settings.Storage.IsPostgres) AkkaBootstrap.PrepareJournalFile(settings.Storage.JournalPath);
+            endpoints.Release(EndpointReservation.Remoting);
+            system = CreateActorSystem(akkaConfig, loggerFactory);
+            host = await StartServicesAsync(settings, system, spool, endpoints, certificate, loggerFactory, dataLock);
+            if (settings.Admin is { Enabled: true } admin)
+            {
+                endpoints.Release(EndpointReservation.Admin);
+                host.Admin = await AdminServer.StartAsync(host, admin);
+            }
+            host.StartListeners(endpoints);
+            return host;
         }
         catch
         {
-            foreach (var s in sockets.Values) s.Dispose();
-            await spool.DisposeAsync();
+            endpoints?.Dispose();
+            if (host is not null) await host.DisposeAsync(); // also closes the spool and releases the lock
+            else
+            {
+                if (system is not null) await system.Terminate();
+                if (spool is not null) await spool.DisposeAsync();
+                dataLock.Dispose();
+                loggerFactory.Dispose();
+            }
             throw;
         }
+    }
 
-        if (!settings.Storage.IsPostgres) AkkaBootstrap.PrepareJournalFile(settings.Storage.JournalPath);
-        var system = ActorSystem.Create("mailcluster",
-            BootstrapSetup.Create().WithConfig(AkkaBootstrap.Build(settings, config)).And(new LoggerFactorySetup(loggerFactory)));
+    /// <summary>The data directory, and wherever else the SQLite files are (storage.sqlite.path may point elsewhere).</summary>
+    private static IEnumerable<string> LockedDirectories(NodeSettings settings)
+    {
+        yield return settings.DataDir;
+        if (settings.Storage.IsPostgres) yield break;
+        foreach (var file in new[] { settings.Storage.SqlitePath, settings.Storage.JournalPath })
+            if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir) yield return dir;
+    }
 
-        if (settings.Discovery?.IsKubernetes == true) await Discovery.KubernetesDiscovery.StartAsync(system, settings.Discovery);
+    /// <summary>Everything Akka rejects at start is in its config (a taken remoting port, a bad akka.* value).</summary>
+    private static ActorSystem CreateActorSystem(Config akkaConfig, ILoggerFactory loggerFactory)
+    {
+        try
+        {
+            return ActorSystem.Create("mailcluster", BootstrapSetup.Create().WithConfig(akkaConfig).And(new LoggerFactorySetup(loggerFactory)));
+        }
+        catch (Exception ex)
+        {
+            throw new ConfigValidationException([new ConfigProblem(ProblemSeverity.Error, "akka",
+                $"the actor system did not start: {ex.GetBaseException().Message}")]);
+        }
+    }
+
+    private static async Task<NodeHost> StartServicesAsync(NodeSettings settings, ActorSystem system, IMessageSpool spool,
+        EndpointReservation endpoints, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate,
+        ILoggerFactory loggerFactory, DataDirectoryLock dataLock)
+    {
+        if (settings.Discovery?.IsKubernetes == true)
+        {
+            endpoints.Release(EndpointReservation.Management);
+            await Discovery.KubernetesDiscovery.StartAsync(system, settings.Discovery);
+        }
         else await JoinClusterAsync(system, settings.Cluster);
         var rateCounters = RateCounterActor.StartSharding(system, settings.Queue.MaxShards);
         var relayPolicy = system.ActorOf(RelayPolicyActor.Props(settings.Policy, o => new DnsClientDnsblLookup(o), rateCounters), "relay-policy");
@@ -128,26 +184,27 @@ public sealed class NodeHost : IAsyncDisposable
 
         var pendingWrites = new PendingWrites(settings.Storage.MaxPendingWrites);
         var services = new InboundServices(acceptance, relayPolicy, certificate, settings.Storage.WriteTimeout, settings.PolicyTimeout, pendingWrites);
-        var listeners = new Dictionary<string, IActorRef>();
-        var endpoints = new Dictionary<string, IPEndPoint>();
-        foreach (var listener in settings.Listeners.Where(l => sockets.ContainsKey(l.Name)))
+        // The endpoints are known (bound) already; the listeners start last, in StartListeners.
+        var bound = endpoints.Smtp.ToDictionary(e => e.Key, e => (IPEndPoint)e.Value.LocalEndPoint!);
+        return new NodeHost(settings, system, spool, [], bound, relayPolicy, queues, acceptance, routing, loggerFactory, pendingWrites, dataLock)
         {
-            var socket = sockets[listener.Name];
-            endpoints[listener.Name] = (IPEndPoint)socket.LocalEndPoint!;
-            listeners[listener.Name] = system.ActorOf(SmtpListenerActor.Props(socket,
-                listener with { PerIpLimitExceptions = settings.Policy.Rules.Mynetworks }, services), $"listener-{listener.Name}");
-        }
-        var host = new NodeHost(settings, system, spool, listeners, endpoints, relayPolicy, queues, acceptance, routing, loggerFactory, pendingWrites);
-        if (settings.Admin is { Enabled: true } admin)
+            _inbound = services,
+        };
+    }
+
+    private InboundServices? _inbound;
+
+    /// <summary>The last step of a start: the SMTP listeners listen and accept.</summary>
+    private void StartListeners(EndpointReservation endpoints)
+    {
+        foreach (var listener in Settings.Listeners.Where(l => endpoints.Smtp.ContainsKey(l.Name)))
         {
-            try { host.Admin = await AdminServer.StartAsync(host, admin); }
-            catch
-            {
-                await host.DisposeAsync();
-                throw;
-            }
+            var socket = endpoints.TakeSmtp(listener.Name);
+            // Here, not in the actor's PreStart: "node ready" is logged when StartAsync returns, and must mean accepting.
+            socket.Listen(SmtpListenerActor.Backlog);
+            _listeners[listener.Name] = System.ActorOf(SmtpListenerActor.Props(socket,
+                listener with { PerIpLimitExceptions = Settings.Policy.Rules.Mynetworks }, _inbound!), $"listener-{listener.Name}");
         }
-        return host;
     }
 
     /// <summary>No seeds: join ourselves and form a cluster of one, so sharding runs the same code as in a cluster.</summary>
@@ -159,16 +216,6 @@ public sealed class NodeHost : IAsyncDisposable
         if (settings.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
         else cluster.JoinSeedNodes(settings.SeedNodes.Select(Address.Parse));
         if (settings.SeedNodes.Count == 0) await up.Task.WaitAsync(TimeSpan.FromSeconds(30));
-    }
-
-    private static Socket BindOrExplain(ListenerSettings listener)
-    {
-        try { return SmtpListenerActor.Bind(listener.Endpoint); }
-        catch (SocketException ex)
-        {
-            throw new ConfigValidationException([new ConfigProblem(ProblemSeverity.Error,
-                $"mailcluster.smtp.listeners.{listener.Name}.endpoint", $"cannot listen on {listener.Endpoint}: {ex.Message}")]);
-        }
     }
 
     private async Task<int> ActiveSessionsAsync()
@@ -198,6 +245,7 @@ public sealed class NodeHost : IAsyncDisposable
         foreach (var listener in _listeners.Values) listener.Tell(new SmtpListenerProtocol.StopAccepting());
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
         await Spool.DisposeAsync();
+        _dataLock.Dispose(); // last: until the spool is closed, the directory is still this node's
         LoggerFactory.Dispose();
     }
 }

@@ -65,6 +65,7 @@ public static class PolicySettingsLoader
 
     private static ListenerPolicy ReadListenerPolicy(ConfigReader root, string path, ListenerPolicy inherited)
     {
+        _ = root.Map(path); // only to report a value where the block belongs (policy = 42)
         var p = root.Sub(path);
         var list = inherited.RecipientRestrictions;
         if (p.Has("recipient-restrictions"))

@@ -50,6 +50,13 @@ public sealed class SmtpListenerActor : ReceiveActor
         });
     }
 
+    /// <summary>Pending connections the kernel queues before this actor accepts them.</summary>
+    public const int Backlog = 1024;
+
+    /// <summary>
+    /// Binds, without listening: the port is the node's from here on, but the kernel completes no handshake until
+    /// the host calls Listen (with <see cref="Backlog"/>), which it does once every other endpoint and the node are up.
+    /// </summary>
     public static Socket Bind(IPEndPoint endpoint)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -58,7 +65,6 @@ public sealed class SmtpListenerActor : ReceiveActor
             if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any))
                 socket.DualMode = true;
             socket.Bind(endpoint);
-            socket.Listen(1024);
             return socket;
         }
         catch
