@@ -12,6 +12,7 @@ using MailCluster.Cluster.Metrics;
 using MailCluster.Cluster.Policy;
 using MailCluster.Cluster.Policy.RateLimit;
 using MailCluster.Cluster.Queue;
+using MailCluster.Core.Auth;
 using MailCluster.Core.Routing;
 using MailCluster.Core.Dnsbl;
 using MailCluster.Core.Spool;
@@ -43,6 +44,9 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <summary>Durable writes of accepted messages in progress: ingress back-pressure (storage.max-pending-writes).</summary>
     public PendingWrites PendingWrites { get; }
+
+    /// <summary>The node's bound on AUTH password hashes at once (auth.password-checks); its count shows which attempts cost one.</summary>
+    public required PasswordCheckGate PasswordChecks { get; init; }
 
     /// <summary>The admin HTTP API, when mailcluster.admin.enabled; its Endpoint is the bound address (port 0 resolved).</summary>
     public AdminServer? Admin { get; private set; }
@@ -116,7 +120,9 @@ public sealed class NodeHost : IAsyncDisposable
         if (settings.Discovery?.IsKubernetes == true) await Discovery.KubernetesDiscovery.StartAsync(system, settings.Discovery);
         else await JoinClusterAsync(system, settings.Cluster);
         var rateCounters = RateCounterActor.StartSharding(system, settings.Queue.MaxShards);
-        var relayPolicy = system.ActorOf(RelayPolicyActor.Props(settings.Policy, o => new DnsClientDnsblLookup(o), rateCounters), "relay-policy");
+        var passwordChecks = (settings.PasswordChecks ?? PasswordCheckLimits.Default).CreateGate();
+        var relayPolicy = system.ActorOf(RelayPolicyActor.Props(settings.Policy, o => new DnsClientDnsblLookup(o), rateCounters, passwordChecks),
+            "relay-policy");
 
         var routing = new RoutingHolder(settings.Routing);
         MessageAcceptance? acceptance = null;
@@ -137,7 +143,10 @@ public sealed class NodeHost : IAsyncDisposable
             listeners[listener.Name] = system.ActorOf(SmtpListenerActor.Props(socket,
                 listener with { PerIpLimitExceptions = settings.Policy.Rules.Mynetworks }, services), $"listener-{listener.Name}");
         }
-        var host = new NodeHost(settings, system, spool, listeners, endpoints, relayPolicy, queues, acceptance, routing, loggerFactory, pendingWrites);
+        var host = new NodeHost(settings, system, spool, listeners, endpoints, relayPolicy, queues, acceptance, routing, loggerFactory, pendingWrites)
+        {
+            PasswordChecks = passwordChecks,
+        };
         if (settings.Admin is { Enabled: true } admin)
         {
             try { host.Admin = await AdminServer.StartAsync(host, admin); }
