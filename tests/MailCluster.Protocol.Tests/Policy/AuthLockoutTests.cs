@@ -53,6 +53,11 @@ public sealed class AuthLockoutTests
         var log = new CapturedLog();
         await using var node = await StartAsync("mailcluster.auth.lockout { max-failures-per-ip = 6, max-failures-per-login = 0 }", log);
 
+        // The counters are process-wide (other in-process nodes add to them): compare before and after.
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{node.Host.Admin!.Endpoint}") };
+        var lockoutsBefore = await MetricAsync(http, "mailcluster_auth_lockouts_total", "scope=\"ip\"");
+        var refusalsBefore = await MetricAsync(http, "mailcluster_auth_locked_refusals_total", "scope=\"ip\"");
+
         // Three parallel sessions, two wrong guesses each, for different logins: only the client IP ties them together.
         var guesses = await Task.WhenAll(new[] { AliceLogin, BobLogin, "nobody@local.test" }.Select(async login =>
             new[] { await MailKitLoginAsync(node, login, "guess-1"), await MailKitLoginAsync(node, login, "guess-2") }));
@@ -68,6 +73,8 @@ public sealed class AuthLockoutTests
         Assert.StartsWith("454 4.7.0", await RawLoginAsync(node, BobLogin, BobPassword));
         Assert.Equal(hashesSoFar, node.Host.PasswordChecks.Computed);
         Assert.True(timer.Elapsed < TimeSpan.FromSeconds(2), $"a locked-out attempt took {timer.Elapsed}");
+        Assert.True(await MetricAsync(http, "mailcluster_auth_lockouts_total", "scope=\"ip\"") >= lockoutsBefore + 1);
+        Assert.True(await MetricAsync(http, "mailcluster_auth_locked_refusals_total", "scope=\"ip\"") >= refusalsBefore + 2);
 
         // One lockout line naming the client, never a password.
         var line = await log.WaitForLineAsync(TimeSpan.FromSeconds(10), "event=auth_lockout");
@@ -158,6 +165,9 @@ public sealed class AuthLockoutTests
         // The slot is free again.
         Assert.StartsWith("235 2.7.0", await RawLoginAsync(node, AliceLogin, AlicePassword));
     }
+
+    private static async Task<double> MetricAsync(HttpClient http, string name, string labels) =>
+        Metrics.PrometheusText.Value(Metrics.PrometheusText.Parse(await http.GetStringAsync("/metrics")), name, labels) ?? 0;
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
