@@ -2,7 +2,6 @@ using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using MailCluster.Cluster.Logging;
-using MailCluster.Cluster.Metrics;
 using MailCluster.Cluster.Policy.RateLimit;
 using MailCluster.Core.Auth;
 using MailCluster.Core.Dnsbl;
@@ -20,8 +19,7 @@ public sealed class RelayPolicyActor : ReceiveActor
 {
     private readonly Func<DnsblLookupOptions, IDnsblLookup> _createLookup;
     private readonly IActorRef? _rateCounters;
-    private readonly PasswordCheckGate _passwordChecks;
-    private readonly MailLog _mailLog = MailLog.For(Context);
+    private readonly AuthAttempts _auth;
     private static readonly TimeSpan RateCounterTimeout = TimeSpan.FromSeconds(5);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IPAddress, (DnsblResult Result, DateTime Expires)> _dnsblCache = new();
@@ -43,7 +41,7 @@ public sealed class RelayPolicyActor : ReceiveActor
     {
         _createLookup = createLookup;
         _rateCounters = rateCounters;
-        _passwordChecks = passwordChecks;
+        _auth = new AuthAttempts(rateCounters, passwordChecks, MailLog.For(Context), _log);
         _policy = policy;
         _lookup = policy.Dnsbl is null ? null : createLookup(policy.Dnsbl);
 
@@ -145,68 +143,9 @@ public sealed class RelayPolicyActor : ReceiveActor
                   $"auth={r.AuthenticatedUser ?? "-"} verdict={kind} rule={verdict.Rule} {reply}".TrimEnd());
     }
 
-    /// <summary>
-    /// A locked-out client IP or login is refused before any password check; the check itself (PBKDF2, deliberately
-    /// slow) waits for a slot of the node's <see cref="PasswordCheckGate"/> and runs on the thread pool, so other
-    /// sessions' checks are not held up. A failure is counted against the IP and the login before the client hears
-    /// 535, so its next attempt, on any connection to any node, sees the count.
-    /// </summary>
     private void OnAuthenticate(Authenticate request)
     {
-        var policy = _policy;
-        var (replyTo, counters, gate, log, mailLog) = (Sender, _rateCounters, _passwordChecks, _log, _mailLog);
-        var lockout = policy.AuthLockout;
-        var subjects = counters is null || !lockout.Any
-            ? []
-            : AuthLockoutCheck.SubjectsOf(lockout, request.ClientIp, request.Login, policy.Rules.Mynetworks.Contains(request.ClientIp));
-        Task.Run(async () =>
-        {
-            AuthOutcome outcome;
-            try
-            {
-                outcome = await AuthenticateAsync(request, policy.Users, counters, subjects, lockout, gate, mailLog, log);
-            }
-            catch (Exception ex)
-            {
-                log.Warning("auth lockout counters unavailable: login={0} client=[{1}]: {2}", request.Login, request.ClientIp, ex.Message);
-                outcome = AuthOutcome.Unavailable;
-            }
-            if (outcome == AuthOutcome.Failed) log.Debug("auth failed: login={0}", request.Login); // the session logs event=auth
-            replyTo.Tell(new AuthenticationResult(outcome, request.Login));
-        });
-    }
-
-    private static async Task<AuthOutcome> AuthenticateAsync(Authenticate request, UserDirectory users, IActorRef? counters,
-        IReadOnlyList<AuthLockoutSubject> subjects, AuthLockoutSettings lockout, PasswordCheckGate gate, MailLog mailLog, ILoggingAdapter log)
-    {
-        if (subjects.Count > 0 && await AuthLockoutCheck.FindLockoutAsync(counters!, subjects, RateCounterTimeout) is { } locked)
-        {
-            MailClusterMetrics.AuthRefusedWhileLocked(locked.Subject.Scope);
-            return AuthOutcome.LockedOut;
-        }
-        var ok = await gate.TryRunAsync(() => users.TryAuthenticate(request.Login, request.Password, out _));
-        if (ok is null)
-        {
-            MailClusterMetrics.AuthRefusedBusy();
-            return AuthOutcome.Busy;
-        }
-        MailClusterMetrics.PasswordChecked();
-        if (ok.Value) return AuthOutcome.Succeeded;
-        if (subjects.Count == 0) return AuthOutcome.Failed;
-        IReadOnlyList<(AuthLockoutSubject Subject, AuthLockoutState State)> started;
-        try { started = await AuthLockoutCheck.CountFailureAsync(counters!, subjects, lockout, RateCounterTimeout); }
-        catch (Exception ex)
-        {
-            // The password was wrong whatever the counters say: still 535, only this failure goes uncounted.
-            log.Warning("auth failure not counted: login={0} client=[{1}]: {2}", request.Login, request.ClientIp, ex.Message);
-            return AuthOutcome.Failed;
-        }
-        foreach (var (subject, state) in started)
-        {
-            MailClusterMetrics.AuthLockout(subject.Scope);
-            mailLog.Warning(MailEvents.AuthLockout, ("scope", subject.Scope), ("client_ip", request.ClientIp), ("login", request.Login),
-                ("failures", state.Failures), ("until", state.LockedUntil?.ToString("O")), ("session_id", request.SessionId));
-        }
-        return AuthOutcome.Failed;
+        var (policy, replyTo, auth) = (_policy, Sender, _auth);
+        Task.Run(async () => replyTo.Tell(new AuthenticationResult(await auth.AuthenticateAsync(request, policy), request.Login)));
     }
 }

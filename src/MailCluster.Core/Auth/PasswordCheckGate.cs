@@ -34,9 +34,9 @@ public sealed class PasswordCheckGate
     /// <summary>Password checks computed since start: tests use it to prove a refused attempt cost no hash.</summary>
     public long Computed => Interlocked.Read(ref _computed);
 
-    /// <summary>Runs <paramref name="check"/> on the thread pool once a slot is free.</summary>
-    /// <returns>The check's result, or null when the attempt was turned away without running it.</returns>
-    public async Task<bool?> TryRunAsync(Func<bool> check)
+    /// <summary>Waits (bounded) for a slot. Dispose the slot to free it.</summary>
+    /// <returns>The slot, or null when the attempt is turned away.</returns>
+    public async Task<Slot?> TryEnterAsync()
     {
         if (!_slots.Wait(0))
         {
@@ -50,14 +50,32 @@ public sealed class PasswordCheckGate
             finally { Interlocked.Decrement(ref _waiting); }
             if (!acquired) return null;
         }
-        try
+        return new Slot(this);
+    }
+
+    /// <summary>Enters, runs <paramref name="check"/> and leaves.</summary>
+    /// <returns>The check's result, or null when the attempt was turned away without running it.</returns>
+    public async Task<bool?> TryRunAsync(Func<bool> check)
+    {
+        using var slot = await TryEnterAsync().ConfigureAwait(false);
+        return slot is null ? null : await slot.RunAsync(check).ConfigureAwait(false);
+    }
+
+    /// <summary>One of the gate's slots, held until disposed: what is done while holding it is ordered with the checks behind it.</summary>
+    public sealed class Slot : IDisposable
+    {
+        private PasswordCheckGate? _gate;
+
+        internal Slot(PasswordCheckGate gate) => _gate = gate;
+
+        /// <summary>Runs the password check on the thread pool.</summary>
+        public Task<bool> RunAsync(Func<bool> check)
         {
-            Interlocked.Increment(ref _computed);
-            return await Task.Run(check).ConfigureAwait(false);
+            var gate = _gate ?? throw new ObjectDisposedException(nameof(Slot));
+            Interlocked.Increment(ref gate._computed);
+            return Task.Run(check);
         }
-        finally
-        {
-            _slots.Release();
-        }
+
+        public void Dispose() => Interlocked.Exchange(ref _gate, null)?._slots.Release();
     }
 }

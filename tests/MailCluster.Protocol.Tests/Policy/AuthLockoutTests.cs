@@ -141,6 +141,34 @@ public sealed class AuthLockoutTests
     }
 
     [Fact]
+    public async Task Attempts_waiting_for_a_password_check_slot_when_the_lockout_starts_cost_no_hash()
+    {
+        await using var node = await StartAsync("""
+            mailcluster.auth.lockout { max-failures-per-ip = 3, max-failures-per-login = 0 }
+            mailcluster.auth.password-checks { max-concurrent = 1, max-waiting = 32, max-wait = 30s }
+            """);
+        // Twelve sessions ready, then twelve guesses at once: all pass the first lockout check and line up for the one slot.
+        var clients = await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
+        {
+            var client = await RawSmtpClient.ConnectAsync(node.Host.Endpoints["submission"]);
+            Assert.StartsWith("250", await client.CommandAsync("EHLO mua.example\r\n"));
+            return client;
+        }));
+        try
+        {
+            var replies = await Task.WhenAll(clients.Select((c, i) => c.CommandAsync($"AUTH PLAIN {PlainResponse(AliceLogin, $"guess-{i}")}\r\n")));
+
+            Assert.Equal(3, replies.Count(r => r.StartsWith("535 5.7.8")));
+            Assert.Equal(9, replies.Count(r => r.StartsWith("454 4.7.0") && r.Contains("too many failed attempts")));
+            Assert.Equal(3, node.Host.PasswordChecks.Computed);
+        }
+        finally
+        {
+            foreach (var c in clients) await c.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task When_every_password_check_slot_is_taken_a_further_attempt_gets_454_at_once()
     {
         // A user whose hash takes long enough (about 3 s, the most iterations allowed) for the test to find the only slot taken.

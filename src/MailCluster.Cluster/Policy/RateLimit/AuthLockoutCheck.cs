@@ -45,13 +45,13 @@ public static class AuthLockoutCheck
     }
 
     /// <summary>Counts one failure against every subject.</summary>
-    /// <returns>The lockouts this failure started (each is logged and counted once, by the node that caused it).</returns>
+    /// <returns>Each subject's state after it; <see cref="AuthLockoutState.LockedNow"/> marks the lockouts this failure started.</returns>
     public static async Task<IReadOnlyList<(AuthLockoutSubject Subject, AuthLockoutState State)>> CountFailureAsync(IActorRef counters,
         IReadOnlyList<AuthLockoutSubject> subjects, AuthLockoutSettings settings, TimeSpan timeout)
     {
         var states = await Task.WhenAll(subjects.Select(s =>
             counters.Ask<AuthLockoutState>(new CountAuthFailure(s.Subject, s.MaxFailures, settings.Window, settings.Duration), timeout)));
-        return subjects.Zip(states, (subject, state) => (subject, state)).Where(x => x.state.LockedNow).ToList();
+        return subjects.Zip(states, (subject, state) => (subject, state)).ToList();
     }
 
     private static string ClientKey(IPAddress client)
