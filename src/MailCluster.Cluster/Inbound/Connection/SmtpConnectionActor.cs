@@ -255,29 +255,16 @@ public sealed class SmtpConnectionActor : ReceiveActor
     private void OnAuthenticationChecked(AuthenticationChecked checkedAuth)
     {
         _sasl = null;
-        switch (checkedAuth.Outcome)
+        if (checkedAuth.Outcome == RelayPolicyProtocol.AuthOutcome.Succeeded)
         {
-            case RelayPolicyProtocol.AuthOutcome.Succeeded:
-                LogAuth(checkedAuth.Login, "ok");
-                Apply(SessionStateTable.Authenticated(_session, checkedAuth.Login));
-                break;
-            case RelayPolicyProtocol.AuthOutcome.Failed:
-                LogAuth(checkedAuth.Login, "failed");
-                Refuse(Replies.AuthFailed); // counts as an error, so repeated failures are tarpitted and cut off
-                break;
-            case RelayPolicyProtocol.AuthOutcome.LockedOut:
-                LogAuth(checkedAuth.Login, "locked");
-                Refuse(Replies.AuthLockedOut); // a guesser that keeps going is tarpitted and cut off as well
-                break;
-            case RelayPolicyProtocol.AuthOutcome.Busy:
-                LogAuth(checkedAuth.Login, "busy");
-                Continue(Replies.AuthBusy, ReadCommand);
-                break;
-            default:
-                LogAuth(checkedAuth.Login, "tempfail");
-                Continue(Replies.AuthTemporaryFailure, ReadCommand);
-                break;
+            LogAuth(checkedAuth.Login, "ok");
+            Apply(SessionStateTable.Authenticated(_session, checkedAuth.Login));
+            return;
         }
+        var refusal = AuthOutcomeReply.For(checkedAuth.Outcome);
+        LogAuth(checkedAuth.Login, refusal.LogResult);
+        if (refusal.CountsAsError) Refuse(refusal.Reply);
+        else Continue(refusal.Reply, ReadCommand);
     }
 
     private void ReceiveChunk(ReceiveChunkAction chunk)
