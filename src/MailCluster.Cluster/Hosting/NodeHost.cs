@@ -12,6 +12,7 @@ using MailCluster.Cluster.Metrics;
 using MailCluster.Cluster.Policy;
 using MailCluster.Cluster.Policy.RateLimit;
 using MailCluster.Cluster.Queue;
+using MailCluster.Core.Auth;
 using MailCluster.Core.Routing;
 using MailCluster.Core.Dnsbl;
 using MailCluster.Core.Spool;
@@ -43,6 +44,9 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <summary>Durable writes of accepted messages in progress: ingress back-pressure (storage.max-pending-writes).</summary>
     public PendingWrites PendingWrites { get; }
+
+    /// <summary>The node's bound on AUTH password hashes at once (auth.password-checks); its count shows which attempts cost one.</summary>
+    public required PasswordCheckGate PasswordChecks { get; init; }
 
     /// <summary>The admin HTTP API, when mailcluster.admin.enabled; its Endpoint is the bound address (port 0 resolved).</summary>
     public AdminServer? Admin { get; private set; }
@@ -172,7 +176,9 @@ public sealed class NodeHost : IAsyncDisposable
         }
         else await JoinClusterAsync(system, settings.Cluster);
         var rateCounters = RateCounterActor.StartSharding(system, settings.Queue.MaxShards);
-        var relayPolicy = system.ActorOf(RelayPolicyActor.Props(settings.Policy, o => new DnsClientDnsblLookup(o), rateCounters), "relay-policy");
+        var passwordChecks = (settings.PasswordChecks ?? PasswordCheckLimits.Default).CreateGate();
+        var relayPolicy = system.ActorOf(RelayPolicyActor.Props(settings.Policy, o => new DnsClientDnsblLookup(o), rateCounters, passwordChecks),
+            "relay-policy");
 
         var routing = new RoutingHolder(settings.Routing);
         MessageAcceptance? acceptance = null;
@@ -189,6 +195,7 @@ public sealed class NodeHost : IAsyncDisposable
         return new NodeHost(settings, system, spool, [], bound, relayPolicy, queues, acceptance, routing, loggerFactory, pendingWrites, dataLock)
         {
             _inbound = services,
+            PasswordChecks = passwordChecks,
         };
     }
 

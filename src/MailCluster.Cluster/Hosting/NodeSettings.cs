@@ -4,6 +4,7 @@ using MailCluster.Cluster.Policy;
 using MailCluster.Cluster.Delivery;
 using MailCluster.Cluster.Logging;
 using MailCluster.Cluster.Queue;
+using MailCluster.Core.Auth;
 using MailCluster.Core.Routing;
 
 namespace MailCluster.Cluster.Hosting;
@@ -37,4 +38,5 @@ public sealed record NodeSettings(
     TimeSpan ShutdownGrace = default,
     Discovery.DiscoverySettings? Discovery = null,
     AdminSettings? Admin = null,
-    LoggingSettings? Logging = null);
+    LoggingSettings? Logging = null,
+    PasswordCheckLimits? PasswordChecks = null);

@@ -46,12 +46,13 @@ public static class NodeSettingsLoader
         CheckStorageFitsCluster(root, storage, cluster);
         var admin = AdminSettingsLoader.Load(root);
         var logging = LoggingSettings.Load(root);
+        var passwordChecks = AuthSettingsLoader.ReadPasswordChecks(root);
 
         var errors = problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
         return errors.Count > 0
             ? (null, problems)
             : (new NodeSettings(hostName, dataDir, localDomains, listeners, tls, storage, policy, policyTimeout, routing!, queue,
-                delivery, cluster, root.PositiveDuration("smtp.shutdown-grace", TimeSpan.FromSeconds(30)), discovery, admin, logging), problems);
+                delivery, cluster, root.PositiveDuration("smtp.shutdown-grace", TimeSpan.FromSeconds(30)), discovery, admin, logging, passwordChecks), problems);
     }
 
     public static NodeSettings Load(Config config, Config? userLayer = null)

@@ -10,8 +10,13 @@ public static class MailEvents
     public const string Connect = "connect";
     /// <summary>HELO/EHLO accepted: session_id, client_ip, helo.</summary>
     public const string Helo = "helo";
-    /// <summary>AUTH finished: session_id, client_ip, login, result (ok, failed, tempfail). Never the password.</summary>
+    /// <summary>AUTH finished: session_id, client_ip, login, result (ok, failed, locked, busy, tempfail). Never the password.</summary>
     public const string Auth = "auth";
+    /// <summary>
+    /// Too many failed AUTH attempts locked a client IP or a login out (warning): scope (ip, login), client_ip, login,
+    /// failures, until, session_id of the attempt that tipped it. Logged once, by the node that counted that failure.
+    /// </summary>
+    public const string AuthLockout = "auth_lockout";
     /// <summary>A MAIL or RCPT policy verdict: session_id, stage, from, to, verdict (permit, reject, defer), rule, reply.</summary>
     public const string Policy = "policy";
     /// <summary>A protocol-level refusal not made by policy (e.g. bare LF in DATA): session_id, client_ip, reason.</summary>

@@ -32,6 +32,18 @@ public static class MailClusterMetrics
         "mailcluster_storage_busy_refusals", "refusals",
         "Mail turned away because storage.max-pending-writes was reached, by stage: connect (421 4.3.2) or data (451 4.3.0).");
 
+    private static readonly Counter<long> PasswordChecks = Meter.CreateCounter<long>(
+        "mailcluster_auth_password_checks", "checks", "Password hashes computed for AUTH (about 60 ms of CPU each).");
+
+    private static readonly Counter<long> AuthLockouts = Meter.CreateCounter<long>(
+        "mailcluster_auth_lockouts", "lockouts", "Client IPs or logins locked out after too many failed AUTH attempts, by scope (ip, login).");
+
+    private static readonly Counter<long> AuthLockedRefusals = Meter.CreateCounter<long>(
+        "mailcluster_auth_locked_refusals", "attempts", "AUTH attempts refused with 454 4.7.0 during a lockout, without a password check, by scope (ip, login).");
+
+    private static readonly Counter<long> AuthBusyRefusals = Meter.CreateCounter<long>(
+        "mailcluster_auth_busy_refusals", "attempts", "AUTH attempts refused with 454 4.7.0 because auth.password-checks was saturated.");
+
     private static readonly Histogram<double> AcceptLatency = Meter.CreateHistogram<double>(
         "mailcluster_accept_latency_seconds", "s", "End of DATA to the durable 250: spool fsync plus queue journaling.");
 
@@ -99,6 +111,14 @@ public static class MailClusterMetrics
     public static void PendingWriteEnded() => PendingWrites.Add(-1);
 
     public static void StorageBusy(string stage) => BusyRefusals.Add(1, new KeyValuePair<string, object?>("stage", stage));
+
+    public static void PasswordChecked() => PasswordChecks.Add(1);
+
+    public static void AuthLockout(string scope) => AuthLockouts.Add(1, new KeyValuePair<string, object?>("scope", scope));
+
+    public static void AuthRefusedWhileLocked(string scope) => AuthLockedRefusals.Add(1, new KeyValuePair<string, object?>("scope", scope));
+
+    public static void AuthRefusedBusy() => AuthBusyRefusals.Add(1);
 
     public static void SessionOpened() => Sessions.Add(1);
 

@@ -27,7 +27,7 @@ public static class PolicySettingsLoader
         var limits = new RateLimits(
             NonNegative(root, "policy.rate-limits.messages-per-ip"), NonNegative(root, "policy.rate-limits.recipients-per-ip"),
             NonNegative(root, "policy.rate-limits.messages-per-user"), NonNegative(root, "policy.rate-limits.recipients-per-user"));
-        return new PolicySnapshot(rules, listeners, users, zones, dnsbl, limits);
+        return new PolicySnapshot(rules, listeners, users, zones, dnsbl, limits, AuthSettingsLoader.ReadLockout(root));
     }
 
     private static int NonNegative(ConfigReader root, string key)

@@ -14,9 +14,13 @@ public sealed record PolicySnapshot(
     UserDirectory Users,
     IReadOnlyList<DnsblZone> DnsblZones,
     DnsblLookupOptions? Dnsbl,
-    RateLimits? RateLimits = null)
+    RateLimits? RateLimits = null,
+    AuthLockoutSettings? AuthLockoutSettings = null)
 {
     public RateLimits Limits => RateLimits ?? Core.Policy.RateLimits.None;
+
+    /// <summary>Policies built without one (tests, tools) lock nothing out; a loaded config always has one.</summary>
+    public AuthLockoutSettings AuthLockout => AuthLockoutSettings ?? Core.Auth.AuthLockoutSettings.None;
 
     public ListenerPolicy For(string listener) => Listeners.TryGetValue(listener, out var p) ? p : ListenerPolicy.Default;
 }

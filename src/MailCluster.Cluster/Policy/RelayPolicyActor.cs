@@ -1,7 +1,9 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
+using MailCluster.Cluster.Logging;
 using MailCluster.Cluster.Policy.RateLimit;
+using MailCluster.Core.Auth;
 using MailCluster.Core.Dnsbl;
 using MailCluster.Core.Policy;
 using static MailCluster.Cluster.Policy.RelayPolicyProtocol;
@@ -17,6 +19,7 @@ public sealed class RelayPolicyActor : ReceiveActor
 {
     private readonly Func<DnsblLookupOptions, IDnsblLookup> _createLookup;
     private readonly IActorRef? _rateCounters;
+    private readonly AuthAttempts _auth;
     private static readonly TimeSpan RateCounterTimeout = TimeSpan.FromSeconds(5);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IPAddress, (DnsblResult Result, DateTime Expires)> _dnsblCache = new();
@@ -26,14 +29,19 @@ public sealed class RelayPolicyActor : ReceiveActor
     private static readonly TimeSpan DnsblCacheTime = TimeSpan.FromMinutes(1);
     private const int DnsblCachePurgeThreshold = 10_000;
 
-    /// <param name="rateCounters">The sharded rate counters (cluster-wide); null disables rate limits.</param>
-    public static Props Props(PolicySnapshot policy, Func<DnsblLookupOptions, IDnsblLookup> createLookup, IActorRef? rateCounters = null) =>
-        Akka.Actor.Props.Create(() => new RelayPolicyActor(policy, createLookup, rateCounters));
+    /// <param name="rateCounters">The sharded rate counters (cluster-wide); null disables rate limits and AUTH lockouts.</param>
+    /// <param name="passwordChecks">The node's bound on password hashes at once; one slot per half core when null.</param>
+    public static Props Props(PolicySnapshot policy, Func<DnsblLookupOptions, IDnsblLookup> createLookup, IActorRef? rateCounters = null,
+        PasswordCheckGate? passwordChecks = null) =>
+        Akka.Actor.Props.Create(() => new RelayPolicyActor(policy, createLookup, rateCounters,
+            passwordChecks ?? new PasswordCheckGate(PasswordCheckGate.DefaultConcurrency, 32, TimeSpan.FromSeconds(2))));
 
-    public RelayPolicyActor(PolicySnapshot policy, Func<DnsblLookupOptions, IDnsblLookup> createLookup, IActorRef? rateCounters)
+    public RelayPolicyActor(PolicySnapshot policy, Func<DnsblLookupOptions, IDnsblLookup> createLookup, IActorRef? rateCounters,
+        PasswordCheckGate passwordChecks)
     {
         _createLookup = createLookup;
         _rateCounters = rateCounters;
+        _auth = new AuthAttempts(rateCounters, passwordChecks, MailLog.For(Context), _log);
         _policy = policy;
         _lookup = policy.Dnsbl is null ? null : createLookup(policy.Dnsbl);
 
@@ -135,16 +143,9 @@ public sealed class RelayPolicyActor : ReceiveActor
                   $"auth={r.AuthenticatedUser ?? "-"} verdict={kind} rule={verdict.Rule} {reply}".TrimEnd());
     }
 
-    /// <summary>PBKDF2 is deliberately slow; it runs on the thread pool so other sessions' checks are not held up.</summary>
     private void OnAuthenticate(Authenticate request)
     {
-        var users = _policy.Users;
-        var (replyTo, log) = (Sender, _log);
-        Task.Run(() =>
-        {
-            var ok = users.TryAuthenticate(request.Login, request.Password, out _);
-            if (!ok) log.Debug("auth failed: login={0}", request.Login); // the session logs event=auth
-            replyTo.Tell(new AuthenticationResult(ok, request.Login));
-        });
+        var (policy, replyTo, auth) = (_policy, Sender, _auth);
+        Task.Run(async () => replyTo.Tell(new AuthenticationResult(await auth.AuthenticateAsync(request, policy), request.Login)));
     }
 }

@@ -39,6 +39,10 @@ public static class MessageManifests
         // rate limits (sharded counters)
         ("RH1", typeof(CountHit)),
         ("RC1", typeof(HitCounted)),
+        // AUTH lockout (the same sharded counters)
+        ("AG1", typeof(GetAuthLockout)),
+        ("AF1", typeof(CountAuthFailure)),
+        ("AS1", typeof(AuthLockoutState)),
     ];
 
     private static readonly Dictionary<string, Type> ByManifest = All.ToDictionary(x => x.Manifest, x => x.Type);

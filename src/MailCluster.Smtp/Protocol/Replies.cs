@@ -35,6 +35,11 @@ public static class Replies
     public static SmtpReply UnknownAuthMechanism { get; } = new(504, "5.5.4", "Unrecognized authentication type");
     public static SmtpReply AuthSucceeded { get; } = new(235, "2.7.0", "Authentication successful");
     public static SmtpReply AuthFailed { get; } = new(535, "5.7.8", "Authentication credentials invalid");
+    /// <summary>RFC 4954 454: the client IP or the login failed too often; no password is checked until the lockout ends.</summary>
+    public static SmtpReply AuthLockedOut { get; } = new(454, "4.7.0", "Temporary authentication failure: too many failed attempts, try again later");
+    /// <summary>RFC 4954 454: every password-check slot is busy.</summary>
+    public static SmtpReply AuthBusy { get; } = new(454, "4.7.0", "Temporary authentication failure: server busy, try again later");
+    public static SmtpReply AuthTemporaryFailure { get; } = new(454, "4.7.0", "Temporary authentication failure");
     public static SmtpReply AuthCancelled { get; } = new(501, "5.0.0", "Authentication cancelled");
     public static SmtpReply AuthMalformed { get; } = new(501, "5.5.2", "Cannot decode authentication response");
     public static SmtpReply PolicyUnavailable { get; } = new(451, "4.3.0", "Temporary policy failure, try again later");

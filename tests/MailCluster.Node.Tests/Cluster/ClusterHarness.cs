@@ -21,8 +21,12 @@ public sealed class ClusterHarness : IAsyncDisposable
     public IReadOnlyList<int> RemotingPorts { get; }
     public NodeProcess?[] Nodes { get; }
 
-    private ClusterHarness(PostgresServer postgres, string connectionString, int size, SmtpSinkOptions? sink)
+    /// <summary>HOCON appended to every node's config (users, policy, limits a test needs).</summary>
+    public string ExtraConfig { get; }
+
+    private ClusterHarness(PostgresServer postgres, string connectionString, int size, SmtpSinkOptions? sink, string extraConfig)
     {
+        ExtraConfig = extraConfig;
         Sink = SmtpSink.Start(sink ?? new SmtpSinkOptions { RecordCommands = false });
         Postgres = postgres;
         ConnectionString = connectionString;
@@ -33,10 +37,10 @@ public sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>A cluster with room for <paramref name="size"/> nodes, of which the first <paramref name="running"/> (all by default) start now.</summary>
-    public static async Task<ClusterHarness> StartAsync(int size = 3, int? running = null, SmtpSinkOptions? sink = null)
+    public static async Task<ClusterHarness> StartAsync(int size = 3, int? running = null, SmtpSinkOptions? sink = null, string extraConfig = "")
     {
         var postgres = await PostgresServer.StartAsync();
-        var harness = new ClusterHarness(postgres, await postgres.CreateDatabaseAsync(), size, sink);
+        var harness = new ClusterHarness(postgres, await postgres.CreateDatabaseAsync(), size, sink, extraConfig);
         await Task.WhenAll(Enumerable.Range(0, running ?? size).Select(harness.StartNodeAsync));
         return harness;
     }
@@ -64,6 +68,7 @@ public sealed class ClusterHarness : IAsyncDisposable
           queue.retry { minimum-backoff = 1s, maximum-backoff = 2s }
           queue.enqueue-timeout = 8s
         }
+        {{ExtraConfig}}
         """;
 
     public async Task StartNodeAsync(int index) => Nodes[index] = await NodeProcess.StartAsync(Config(index), Dir.Path);

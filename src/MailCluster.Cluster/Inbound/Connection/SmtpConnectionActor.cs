@@ -219,18 +219,18 @@ public sealed class SmtpConnectionActor : ReceiveActor
                     new SaslLine(await _wire.ReadCommandAsync(_listener.Timeouts.Command)));
                 break;
             case Credentials credentials:
-                var (policy, timeout) = (_services.RelayPolicy, _services.PolicyTimeout);
+                var (policy, timeout, clientIp, sessionId) = (_services.RelayPolicy, _services.PolicyTimeout, _remote.Address, _sessionId);
                 Continue(null, async () =>
                 {
                     try
                     {
                         var result = await policy.Ask<RelayPolicyProtocol.AuthenticationResult>(
-                            new RelayPolicyProtocol.Authenticate(credentials.Login, credentials.Password), timeout);
-                        return new AuthenticationChecked(credentials.Login, result.Succeeded);
+                            new RelayPolicyProtocol.Authenticate(credentials.Login, credentials.Password, clientIp, sessionId), timeout);
+                        return new AuthenticationChecked(credentials.Login, result.Outcome);
                     }
                     catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
                     {
-                        return new AuthenticationChecked(credentials.Login, null);
+                        return new AuthenticationChecked(credentials.Login, RelayPolicyProtocol.AuthOutcome.Unavailable);
                     }
                 });
                 break;
@@ -255,21 +255,16 @@ public sealed class SmtpConnectionActor : ReceiveActor
     private void OnAuthenticationChecked(AuthenticationChecked checkedAuth)
     {
         _sasl = null;
-        switch (checkedAuth.Succeeded)
+        if (checkedAuth.Outcome == RelayPolicyProtocol.AuthOutcome.Succeeded)
         {
-            case true:
-                LogAuth(checkedAuth.Login, "ok");
-                Apply(SessionStateTable.Authenticated(_session, checkedAuth.Login));
-                break;
-            case false:
-                LogAuth(checkedAuth.Login, "failed");
-                Refuse(Replies.AuthFailed); // counts as an error, so repeated failures are tarpitted and cut off
-                break;
-            default:
-                LogAuth(checkedAuth.Login, "tempfail");
-                Continue(new SmtpReply(454, "4.7.0", "Temporary authentication failure"), ReadCommand);
-                break;
+            LogAuth(checkedAuth.Login, "ok");
+            Apply(SessionStateTable.Authenticated(_session, checkedAuth.Login));
+            return;
         }
+        var refusal = AuthOutcomeReply.For(checkedAuth.Outcome);
+        LogAuth(checkedAuth.Login, refusal.LogResult);
+        if (refusal.CountsAsError) Refuse(refusal.Reply);
+        else Continue(refusal.Reply, ReadCommand);
     }
 
     private void ReceiveChunk(ReceiveChunkAction chunk)

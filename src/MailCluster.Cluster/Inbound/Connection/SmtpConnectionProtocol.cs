@@ -1,3 +1,4 @@
+using MailCluster.Cluster.Policy;
 using MailCluster.Core.Policy;
 using MailCluster.Smtp.Protocol;
 using MailCluster.Smtp.Transport;
@@ -18,5 +19,5 @@ internal static class SmtpConnectionProtocol
     public sealed record RecipientChecked(MailPath Recipient, PolicyVerdict Verdict);
     /// <summary>A client line inside an AUTH exchange: never parsed as a command.</summary>
     public sealed record SaslLine(CommandLine Line);
-    public sealed record AuthenticationChecked(string Login, bool? Succeeded);
+    public sealed record AuthenticationChecked(string Login, RelayPolicyProtocol.AuthOutcome Outcome);
 }
