@@ -26,8 +26,14 @@ public sealed class ConfigReader(Config config, string basePath, List<ConfigProb
     public bool Bool(string relative, bool fallback) =>
         Read(relative, fallback, "on/off (a boolean)", p => config.GetBoolean(p, fallback));
 
-    public IReadOnlyList<string> StringList(string relative) =>
-        Read<IReadOnlyList<string>>(relative, [], "a list of strings", p => config.GetStringList(p).ToList());
+    public IReadOnlyList<string> StringList(string relative)
+    {
+        var list = Read<IReadOnlyList<string>>(relative, [], "a list of strings", p => config.GetStringList(p).ToList());
+        // Akka gives null for an element that is itself a list or a block ("[[]]"); the loaders expect strings (found by fuzzing).
+        if (!list.Any(s => s is null)) return list;
+        Error(relative, "expected a list of strings, got a nested list or block");
+        return [];
+    }
 
     public int Int(string relative, int fallback) => Read(relative, fallback, "an integer", p => config.GetInt(p, fallback));
 
@@ -59,7 +65,9 @@ public sealed class ConfigReader(Config config, string basePath, List<ConfigProb
         var path = Full(relative);
         if (!config.HasPath(path)) return fallback;
         try { return read(path); }
-        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ConfigurationException or ArgumentException)
+        // NotSupportedException: Akka's GetBoolean on anything but on/off/true/false/yes/no (e.g. "auth = 1"), found by fuzzing.
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ConfigurationException
+                                       or ArgumentException or NotSupportedException)
         {
             var raw = SafeRaw(path);
             Error(relative, $"expected {expected}, got '{raw}'");

@@ -40,6 +40,8 @@ public static class UnknownKeys
     /// <summary>A listener may override any key of smtp.limits, smtp.timeouts and the policy switches.</summary>
     private static bool IsListenerOverride(string canonical, HashSet<string> known)
     {
+        // "smtp.listeners.a = 1": a listener that is not a block has no keys to override (found by fuzzing).
+        if (!canonical.StartsWith(ListenerPrefix + "mx.", StringComparison.Ordinal)) return false;
         var key = canonical[(ListenerPrefix.Length + "mx.".Length)..];
         if (key.StartsWith("limits.") || key.StartsWith("timeouts.")) return known.Contains("mailcluster.smtp." + key);
         return key.StartsWith("policy.") && ListenerPolicyKeys.Contains(key["policy.".Length..]);

@@ -39,14 +39,17 @@ public static class QueueSettingsLoader
     {
         var p = root.Sub(at);
         TimeSpan Duration(string key, TimeSpan def) => p.Has(key) ? p.PositiveDuration(key, def) : def;
+        var minimumBackoff = Duration("retry.minimum-backoff", fallback?.Retry.MinimumBackoff ?? TimeSpan.FromMinutes(5));
+        var maximumBackoff = Duration("retry.maximum-backoff", fallback?.Retry.MaximumBackoff ?? TimeSpan.FromSeconds(4000));
+        // Checked before RetryPolicy is built: its constructor throws on max < min, which skipped the problem list (found by fuzzing).
+        if (maximumBackoff < minimumBackoff) p.Error("retry.maximum-backoff", "must not be less than minimum-backoff");
         var retry = new RetryPolicy(
-            Duration("retry.minimum-backoff", fallback?.Retry.MinimumBackoff ?? TimeSpan.FromMinutes(5)),
-            Duration("retry.maximum-backoff", fallback?.Retry.MaximumBackoff ?? TimeSpan.FromSeconds(4000)),
+            minimumBackoff,
+            maximumBackoff < minimumBackoff ? minimumBackoff : maximumBackoff,
             Duration("retry.maximum-lifetime", fallback?.Retry.MaximumLifetime ?? TimeSpan.FromDays(5)),
             p.Has("retry.delay-warning-after")
                 ? p.NonNegativeDuration("retry.delay-warning-after", TimeSpan.Zero) is var w && w > TimeSpan.Zero ? w : null
                 : fallback?.Retry.DelayWarningAfter);
-        if (retry.MaximumBackoff < retry.MinimumBackoff) p.Error("retry.maximum-backoff", "must not be less than minimum-backoff");
         var max = p.Has("max-concurrency") ? p.PositiveInt("max-concurrency", 20) : fallback?.MaxConcurrency ?? 20;
         var initial = p.Has("initial-concurrency") ? p.PositiveInt("initial-concurrency", 5) : fallback?.InitialConcurrency ?? 5;
         return new DestinationPolicy(max, Math.Min(initial, max), retry);
