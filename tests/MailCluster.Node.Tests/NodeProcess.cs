@@ -61,20 +61,27 @@ public sealed partial class NodeProcess : IDisposable
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 
-    private NodeProcess(string configText, string? workDir, string[] extraArgs)
+    private NodeProcess(string configText, string? workDir, string[] extraArgs, string? shellPrelude = null)
     {
         if (workDir is null) { _ownedDir = new TempDir(); workDir = _ownedDir.Path; }
         WorkDir = workDir;
         ConfigPath = System.IO.Path.Combine(WorkDir, $"node-{Guid.NewGuid():N}.conf");
         File.WriteAllText(ConfigPath, configText);
 
-        var psi = new ProcessStartInfo("dotnet")
+        // With a prelude (fault tests: "ulimit -f ..."), bash runs it and then execs dotnet, so Pid is still the node's.
+        var psi = new ProcessStartInfo(shellPrelude is null ? "dotnet" : "bash")
         {
             WorkingDirectory = WorkDir,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (shellPrelude is not null)
+        {
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add($"{shellPrelude}\nexec dotnet \"$@\"");
+            psi.ArgumentList.Add("mailcluster-node");
+        }
         psi.ArgumentList.Add(NodeDll);
         psi.ArgumentList.Add("--config");
         psi.ArgumentList.Add(ConfigPath);
@@ -114,9 +121,12 @@ public sealed partial class NodeProcess : IDisposable
         new(configText, workDir, extraArgs);
 
     /// <summary>Starts the node and waits for its ready line; throws with its output if it does not get there.</summary>
-    public static async Task<NodeProcess> StartAsync(string configText, string? workDir = null)
+    public static Task<NodeProcess> StartAsync(string configText, string? workDir = null) => StartAsync(configText, workDir, null);
+
+    /// <summary>As <see cref="StartAsync(string, string?)"/>, with bash running <paramref name="shellPrelude"/> first (resource limits for fault tests).</summary>
+    public static async Task<NodeProcess> StartAsync(string configText, string? workDir, string? shellPrelude)
     {
-        var node = Launch(configText, workDir);
+        var node = new NodeProcess(configText, workDir, [], shellPrelude);
         try
         {
             await node._ready.Task.WaitAsync(StartTimeout);

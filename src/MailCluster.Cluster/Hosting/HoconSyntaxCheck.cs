@@ -23,7 +23,14 @@ public static class HoconSyntaxCheck
                 if (c == '#' || (c == '/' && i + 1 < line.Length && line[i + 1] == '/')) break;
                 if (c == '"')
                 {
-                    if (line.AsSpan(i).StartsWith("\"\"\"")) { (n, i) = SkipTripleQuoted(lines, n, i + 3, problems, source); line = lines[Math.Min(n, lines.Length - 1)]; continue; }
+                    if (line.AsSpan(i).StartsWith("\"\"\""))
+                    {
+                        (n, i) = SkipTripleQuoted(lines, n, i + 3, problems, source);
+                        // Unterminated: the rest of the file is the string. Stop here; rescanning the last line looped forever (found by fuzzing).
+                        if (n >= lines.Length) return problems;
+                        line = lines[n];
+                        continue;
+                    }
                     var end = EndOfString(line, i + 1);
                     if (end < 0) { problems.Add(Error(source, lineNo, "unterminated string")); break; }
                     i = end;
@@ -35,6 +42,12 @@ public static class HoconSyntaxCheck
                     var expected = c == '}' ? '{' : '[';
                     if (open.Count == 0 || open.Peek().Bracket != expected) problems.Add(Error(source, lineNo, $"unexpected '{c}'"));
                     else open.Pop();
+                }
+                if (c is '=' or ':' && open.Count > 0 && open.Peek().Bracket == '[' && StartsListElement(line, i))
+                {
+                    // Akka's parser never returns on these ("[ :0 ]", "[\"a\",:\"b\"]"; found by fuzzing): refuse them first.
+                    problems.Add(Error(source, lineNo, $"'{c}' cannot start a list element; quote the value"));
+                    break;
                 }
                 if (c is '=' or ':' && IsMissingValue(line, i, lines, n)) problems.Add(Error(source, lineNo, "key has no value"));
             }
@@ -66,6 +79,13 @@ public static class HoconSyntaxCheck
         }
         problems.Add(Error(source, n + 1, "unterminated \"\"\" string"));
         return (lines.Length, 0);
+    }
+
+    /// <summary>Nothing but blanks between the character at <paramref name="at"/> and the '[', ',' or string before it (or the line start).</summary>
+    private static bool StartsListElement(string line, int at)
+    {
+        var before = line[..at].TrimEnd();
+        return before.Length == 0 || before[^1] is '[' or ',' or '"';
     }
 
     /// <summary>"key =" followed by nothing, a comment or a closing brace, on this line.</summary>

@@ -19,6 +19,9 @@ public static class NodeSettingsLoader
     {
         var problems = new List<ConfigProblem>();
         if (userLayer is not null) problems.AddRange(UnknownKeys.Find(userLayer, MailClusterConfig.Reference));
+        // A scalar where a block belongs would make the loaders below throw: report it and read no further.
+        var shape = ConfigShape.Find(config);
+        if (shape.Count > 0) return (null, [.. problems, .. shape]);
         var root = new ConfigReader(config, "mailcluster", problems);
 
         var hostName = root.String("hostname");

@@ -52,6 +52,10 @@ public static class SmtpCommandParser
     private static bool IsKnownVerb(string verb) =>
         verb is "EHLO" or "HELO" or "MAIL" or "RCPT" or "DATA" or "BDAT" or "RSET" or "NOOP" or "QUIT" or "VRFY" or "HELP" or "STARTTLS" or "AUTH";
 
+    /// <summary>
+    /// What a reply may echo of the client's words: at most 16 printable ASCII characters. A parameter name is the
+    /// client's text; echoed whole it could make a reply line longer than 512 octets or carry non-ASCII (found by fuzzing).
+    /// </summary>
     private static string Printable(string verb) =>
         new(verb.Take(16).Select(c => c is > ' ' and < '\x7f' ? c : '?').ToArray());
 
@@ -92,7 +96,7 @@ public static class SmtpCommandParser
                 case "SIZE" or "SMTPUTF8":
                     return new InvalidCommand("MAIL", Replies.SyntaxError($"Bad {name} parameter"));
                 default:
-                    return new InvalidCommand("MAIL", Replies.ParameterNotImplemented(name));
+                    return new InvalidCommand("MAIL", Replies.ParameterNotImplemented(Printable(name)));
             }
         }
         return new MailCommand(path, parameters);
@@ -105,7 +109,7 @@ public static class SmtpCommandParser
         if (!MailPathParser.TryParse(rest, allowNull: false, out var path, out var remainder, out var error))
             return new InvalidCommand("RCPT", Replies.SyntaxError($"Bad recipient address syntax: {error}"));
         foreach (var (name, _) in SplitParameters(remainder))
-            return new InvalidCommand("RCPT", Replies.ParameterNotImplemented(name));
+            return new InvalidCommand("RCPT", Replies.ParameterNotImplemented(Printable(name)));
         return new RcptCommand(path);
     }
 

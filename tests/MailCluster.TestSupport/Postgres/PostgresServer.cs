@@ -98,6 +98,35 @@ public sealed class PostgresServer : IAsyncDisposable
         IsRunning = false;
     }
 
+    /// <summary>
+    /// The server's processes right now: the postmaster (first line of postmaster.pid) and its children (backends,
+    /// checkpointer, WAL writer...), for fault tests that freeze (SIGSTOP) or kill (SIGKILL) the whole server.
+    /// </summary>
+    public IReadOnlyList<int> ServerProcessIds()
+    {
+        var pidFile = Path.Combine(DataDir, "postmaster.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).First(), out var postmaster)) return [];
+        var children = Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ParentOf(pid) == postmaster);
+        return [postmaster, .. children];
+    }
+
+    /// <summary>The server was killed from outside (SIGKILL): start it again as after a crash.</summary>
+    public void MarkCrashed() => IsRunning = false;
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so count from the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return -1; }
+    }
+
     /// <summary>Creates an empty database (a fresh one per test keeps tests apart) and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string? name = null, CancellationToken ct = default)
     {
