@@ -47,5 +47,52 @@ public sealed class QueueOperationsTests
         Assert.Empty((await node.Host.Queues.Ask<QueueEntries>(new GetQueueEntries(hop), Wait)).Entries);
     }
 
+    /// <summary>
+    /// Issue 12: every flush of a still-dead destination counted as an attempt and doubled the wait, so after two flushes
+    /// the next automatic retry was 20 minutes away instead of 5. The schedule follows the message's age (Postfix), so
+    /// operator flushes never delay the next automatic retry.
+    /// </summary>
+    [Fact]
+    public async Task Flushing_a_dead_destination_never_delays_the_next_automatic_retry()
+    {
+        var tries = 0;
+        await using var sink = SmtpSink.Start(new SmtpSinkOptions
+        {
+            RcptReply = (_, _) => { Interlocked.Increment(ref tries); return "451 4.3.0 try again later"; },
+        });
+        var hop = SinkRoute(sink);
+        await using var node = await TestNode.StartAsync(Config($$"""
+            mailcluster.routing.transports { "relay.test" = "{{hop}}" }
+            mailcluster.queue.retry { minimum-backoff = 5m, maximum-backoff = 4000s }
+            """));
+        var id = QueueIdOf(await SendAsync(node, "sender@origin.test", ["a@relay.test"], Body("dead")));
+        var first = await EntryAfterAttemptsAsync(node, hop, 1);
+        var automatic = first.NextAttemptAt!.Value;
+        Assert.InRange(automatic - first.ArrivedAt, TimeSpan.FromMinutes(4.9), TimeSpan.FromMinutes(5.1));
+
+        for (var flush = 1; flush <= 2; flush++)
+        {
+            await node.Host.Queues.Ask<QueueCommandDone>(new FlushQueue(hop), Wait);
+            var entry = await EntryAfterAttemptsAsync(node, hop, 1 + flush);
+            Assert.Equal(id, entry.QueueId);
+            Assert.True(entry.NextAttemptAt <= automatic,
+                $"after flush {flush} the next automatic retry moved from {automatic:u} to {entry.NextAttemptAt:u}");
+        }
+        Assert.Equal(3, Volatile.Read(ref tries));
+    }
+
+    private static async Task<QueueEntryView> EntryAfterAttemptsAsync(TestNode node, string hop, int attempts)
+    {
+        QueueEntryView? entry = null;
+        await WaitUntilAsync(async () =>
+        {
+            var entries = await node.Host.Queues.Ask<QueueEntries>(new GetQueueEntries(hop), Wait);
+            entry = entries.Entries.SingleOrDefault(e => e.Attempts >= attempts && e.NextAttemptAt is not null);
+            return entry is not null;
+        }, Wait, $"{attempts} attempts were recorded");
+        Assert.Equal(attempts, entry!.Attempts);
+        return entry;
+    }
+
     private static string QueueIdOf(string reply) => reply.Split(' ').Last().Trim();
 }
