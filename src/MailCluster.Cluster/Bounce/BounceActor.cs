@@ -38,12 +38,12 @@ public sealed class BounceActor : ReceiveActor
                 r.OriginalRecipient == r.Recipient ? null : r.OriginalRecipient, r.Status, r.Diagnostic, r.RemoteMta,
                 r.LastAttempt, request.RetryUntil)).ToList();
             var dsn = DsnBuilder.Build(new DsnReport(_hostName, request.OriginalQueueId, request.Sender, request.ArrivedAt,
-                recipients, original?.Content ?? ReadOnlyMemory<byte>.Empty, request.DelayWarning));
+                recipients, original?.Content ?? ReadOnlyMemory<byte>.Empty, request.DelayWarning) { IsDoubleBounce = request.DoubleBounce });
             var message = new SpooledMessage(request.BounceQueueId, "", [request.Sender], "127.0.0.1", _hostName,
                 DateTimeOffset.UtcNow, dsn);
             await _acceptance().AcceptAsync(message);
             mailLog.Info(MailEvents.DsnQueued, ("queue_id", request.OriginalQueueId), ("dsn_queue_id", request.BounceQueueId),
-                ("kind", request.DelayWarning ? "delay" : "failure"), ("to", request.Sender), ("nrcpt", request.Recipients.Count));
+                ("kind", request.DelayWarning ? "delay" : request.DoubleBounce ? "double-bounce" : "failure"), ("to", request.Sender), ("nrcpt", request.Recipients.Count));
             return new BounceCreated(request.BounceQueueId);
         }
         catch (Exception ex)

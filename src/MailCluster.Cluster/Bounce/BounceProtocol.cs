@@ -7,12 +7,13 @@ public static class BounceProtocol
         string? RemoteMta, DateTimeOffset LastAttempt);
 
     /// <summary>
-    /// Build the DSN and queue it from &lt;&gt; to <paramref name="Sender"/>. <paramref name="BounceQueueId"/> is
+    /// Build the DSN and queue it from &lt;&gt; to <paramref name="Sender"/> (for a <paramref name="DoubleBounce"/>,
+    /// the postmaster: the original was itself a bounce that could not be delivered). <paramref name="BounceQueueId"/> is
     /// derived from the failure, so a repeated request after a crash stores and enqueues the same message again,
     /// which the spool and the queues treat as the same entry.
     /// </summary>
     public sealed record CreateBounce(string BounceQueueId, string OriginalQueueId, string Sender, DateTimeOffset ArrivedAt,
-        IReadOnlyList<BounceRecipient> Recipients, bool DelayWarning, DateTimeOffset? RetryUntil);
+        IReadOnlyList<BounceRecipient> Recipients, bool DelayWarning, DateTimeOffset? RetryUntil, bool DoubleBounce = false);
 
     public sealed record BounceCreated(string BounceQueueId);
 }

@@ -42,7 +42,7 @@ public static class NodeSettingsLoader
         var policy = PolicySettingsLoader.Load(config, root, localDomains, listeners.Select(l => l.Name));
         var policyTimeout = root.PositiveDuration("policy.timeout", TimeSpan.FromSeconds(10));
         var routing = RoutingSettingsLoader.Load(config, root, localDomains);
-        var queue = QueueSettingsLoader.Load(config, root);
+        var queue = QueueSettingsLoader.Load(config, root, localDomains, hostName);
         var delivery = DeliverySettingsLoader.Load(root, dataDir, hostName);
         var cluster = ReadCluster(root);
         var discovery = Discovery.DiscoverySettingsLoader.Load(config, root);

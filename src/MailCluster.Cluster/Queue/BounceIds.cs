@@ -15,4 +15,11 @@ public static class BounceIds
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text));
         return $"{queueId}{kind}{Convert.ToHexString(hash, 0, 4)}";
     }
+
+    /// <summary>The kind of a double-bounce notice to the postmaster: such a notice that fails is never reported again.</summary>
+    public const string DoubleBounce = "D";
+
+    /// <summary>Whether this queue id is a double-bounce notice's (kind <see cref="DoubleBounce"/>, then 8 hex digits).</summary>
+    public static bool IsDoubleBounceNotice(string queueId) =>
+        queueId.Length > 9 && queueId[^9] == DoubleBounce[0] && queueId[^8..].All(char.IsAsciiHexDigitUpper);
 }

@@ -108,19 +108,29 @@ public sealed partial class NextHopQueueActor
             var failed = m.Recipients.Values.Where(r => !r.Pending).ToList();
             var recipients = failed.Select(r => r.Recipient).ToList();
             _bouncing.Add(m.QueueId);
-            if (!DsnPolicy.ShouldBounce(m.Sender))
+            var bounceTo = DsnPolicy.ShouldBounce(m.Sender) ? m.Sender : DoubleBounceRecipientFor(m.QueueId);
+            if (bounceTo is null)
             {
-                _mailLog.Info(MailEvents.DsnSkipped, ("queue_id", m.QueueId), ("nrcpt", recipients.Count), ("reason", "null sender"));
+                var reason = BounceIds.IsDoubleBounceNotice(m.QueueId) ? "undeliverable double-bounce notice" : "null sender";
+                _mailLog.Info(MailEvents.DsnSkipped, ("queue_id", m.QueueId), ("nrcpt", recipients.Count), ("reason", reason));
                 Write(new BounceQueued(m.QueueId, recipients, null), () => AfterBounce(m.QueueId, recipients));
                 continue;
             }
-            var bounceId = BounceIds.For(m.QueueId, _hopKey, recipients, "B");
-            var request = new BounceProtocol.CreateBounce(bounceId, m.QueueId, m.Sender, m.ArrivedAt,
+            var doubleBounce = bounceTo != m.Sender;
+            var bounceId = BounceIds.For(m.QueueId, _hopKey, recipients, doubleBounce ? BounceIds.DoubleBounce : "B");
+            var request = new BounceProtocol.CreateBounce(bounceId, m.QueueId, bounceTo, m.ArrivedAt,
                 failed.Select(r => new BounceProtocol.BounceRecipient(r.Recipient, r.OriginalRecipient, r.Failure!.Status,
-                    r.Failure.Diagnostic, r.Failure.RemoteMta, Now)).ToList(), DelayWarning: false, RetryUntil: null);
+                    r.Failure.Diagnostic, r.Failure.RemoteMta, Now)).ToList(), DelayWarning: false, RetryUntil: null, doubleBounce);
             AskBounce(m.QueueId, m.QueueId, request, recipients);
         }
     }
+
+    /// <summary>
+    /// Where a failed notification (mail from &lt;&gt;) is reported: the postmaster, once. A double-bounce notice that
+    /// fails itself is dropped (null), so two broken systems never mail each other in a loop.
+    /// </summary>
+    private string? DoubleBounceRecipientFor(string queueId) =>
+        BounceIds.IsDoubleBounceNotice(queueId) ? null : _services.Settings.DoubleBounceRecipient;
 
     /// <summary>Optional "delayed mail" notice, once per recipient, after delay-warning-after.</summary>
     private void StartDelayWarnings(DateTimeOffset now)

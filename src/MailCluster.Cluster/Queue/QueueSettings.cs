@@ -13,7 +13,8 @@ public sealed record QueueSettings(
     TimeSpan PassivateIdleAfter,
     TimeSpan JobTimeout,
     TimeSpan EnqueueTimeout,
-    IReadOnlyList<string>? DeferTransports = null)
+    IReadOnlyList<string>? DeferTransports = null,
+    string? DoubleBounceRecipient = null)
 {
     /// <summary>Postfix's defer_transports: queues of these transports hold their mail until flushed.</summary>
     public bool IsDeferred(string hopKey) =>

@@ -7,7 +7,7 @@ namespace MailCluster.Cluster.Queue;
 /// <summary>Reads mailcluster.queue, including the per-destination overrides (which fall back to the defaults key by key).</summary>
 public static class QueueSettingsLoader
 {
-    public static QueueSettings Load(Config config, ConfigReader root)
+    public static QueueSettings Load(Config config, ConfigReader root, IReadOnlyList<string>? localDomains = null, string hostName = "localhost")
     {
         var defaults = ReadPolicy(root, "queue", null);
         var destinations = new Dictionary<string, DestinationPolicy>(StringComparer.OrdinalIgnoreCase);
@@ -25,7 +25,24 @@ public static class QueueSettingsLoader
             root.PositiveDuration("queue.passivate-idle-after", TimeSpan.FromMinutes(2)),
             root.PositiveDuration("queue.delivery-timeout", TimeSpan.FromMinutes(30)),
             root.PositiveDuration("queue.enqueue-timeout", TimeSpan.FromSeconds(30)),
-            DeferTransports(root));
+            DeferTransports(root),
+            DoubleBounceRecipient(root, localDomains ?? [], hostName));
+    }
+
+    /// <summary>
+    /// Postfix's 2bounce_notice_recipient: who hears of a bounce (any mail from &lt;&gt;) that could not be delivered.
+    /// A bare "postmaster" is the postmaster of the first local domain (or of this host); "" turns the notices off.
+    /// </summary>
+    private static string? DoubleBounceRecipient(ConfigReader root, IReadOnlyList<string> localDomains, string hostName)
+    {
+        var value = root.String("queue.double-bounce-recipient", "postmaster").Trim();
+        if (value.Length == 0) return null;
+        if (string.Equals(value, "postmaster", StringComparison.OrdinalIgnoreCase))
+            return "postmaster@" + (localDomains.Count > 0 ? localDomains[0] : hostName);
+        var at = value.LastIndexOf('@');
+        if (at > 0 && at < value.Length - 1 && !value.Any(c => char.IsWhiteSpace(c) || c is '<' or '>' or ',')) return value;
+        root.Error("queue.double-bounce-recipient", $"'{value}' is not an address such as postmaster@example.com (or \"postmaster\", or \"\" for none)");
+        return null;
     }
 
     private static IReadOnlyList<string> DeferTransports(ConfigReader root)

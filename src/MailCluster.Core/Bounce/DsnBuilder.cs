@@ -14,6 +14,7 @@ public static class DsnBuilder
 {
     public const string FailedSubject = "Undelivered Mail Returned to Sender";
     public const string DelayedSubject = "Delayed Mail (still being retried)";
+    public const string DoubleBounceSubject = "Postmaster Warning: Undelivered Bounce";
 
     private static readonly FormatOptions Format = CreateFormat();
 
@@ -30,7 +31,7 @@ public static class DsnBuilder
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress("Mail Delivery System", $"MAILER-DAEMON@{host}"));
         message.To.Add(new MailboxAddress("", report.OriginalSender));
-        message.Subject = report.IsDelayWarning ? DelayedSubject : FailedSubject;
+        message.Subject = report.IsDelayWarning ? DelayedSubject : report.IsDoubleBounce ? DoubleBounceSubject : FailedSubject;
         message.Date = now ?? DateTimeOffset.UtcNow;
         message.MessageId = MimeUtils.GenerateMessageId(host);
         // RFC 3834: tells vacation responders and other robots not to answer.
@@ -60,6 +61,12 @@ public static class DsnBuilder
             text.Append("####################################################################\r\n\r\n");
             text.Append("Your message could not be delivered yet to the recipients below.\r\n");
             text.Append("The mail system will keep trying; you will be told if it gives up.\r\n\r\n");
+        }
+        else if (report.IsDoubleBounce)
+        {
+            text.Append("A delivery status notification (a bounce, from the null sender <>) could not be\r\n");
+            text.Append("delivered to its recipients below, and is dropped. It will not be reported again.\r\n");
+            text.Append("Its headers are attached below.\r\n\r\n");
         }
         else
         {

@@ -15,4 +15,11 @@ public sealed record DsnReport(
     IReadOnlyList<DsnRecipient> Recipients,
     ReadOnlyMemory<byte> OriginalContent,
     bool IsDelayWarning,
-    string? EnvelopeId = null);
+    string? EnvelopeId = null)
+{
+    /// <summary>
+    /// A notice to the postmaster that a notification (mail from &lt;&gt;) could not be delivered (Postfix's double
+    /// bounce); <see cref="OriginalSender"/> is then the postmaster's address.
+    /// </summary>
+    public bool IsDoubleBounce { get; init; }
+}

@@ -100,11 +100,11 @@ public sealed class BounceTests
     }
 
     [Fact]
-    public async Task A_failed_message_from_the_null_sender_is_dropped_without_a_bounce()
+    public async Task A_failed_message_from_the_null_sender_is_dropped_without_a_bounce_when_double_bounces_are_off()
     {
         await using var remote = SmtpSink.Start(new SmtpSinkOptions { RcptReply = (_, _) => "550 5.1.1 User unknown" });
         await using var senders = SmtpSink.Start();
-        await using var node = await TestNode.StartAsync(Routes(remote, senders));
+        await using var node = await TestNode.StartAsync(Routes(remote, senders, "mailcluster.queue.double-bounce-recipient = \"\""));
 
         await SendAsync(node, "", ["nobody@relay.test"], Body("a bounce that fails"));
 
