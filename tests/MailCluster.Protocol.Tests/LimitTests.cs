@@ -23,6 +23,27 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public async Task Recipients_over_the_limit_do_not_count_as_errors_and_the_transaction_is_delivered()
+    {
+        // The defaults: 100 recipients, 421 at the 20th error. 121 RCPTs used to end in 421 and lose the 100 accepted.
+        await using var node = await TestNode.StartAsync();
+        await using var client = await RawSmtpClient.ConnectAsync(node.Endpoint);
+        await client.CommandAsync("EHLO many.example\r\n");
+        Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<a@example.org>\r\n"));
+        await client.SendAsync(string.Concat(Enumerable.Range(1, 121).Select(i => $"RCPT TO:<r{i}@localhost>\r\n")));
+        var replies = await client.ReadRepliesAsync(121);
+        Assert.All(replies.Take(100), r => Assert.StartsWith("250 2.1.5", r));
+        Assert.All(replies.Skip(100), r => Assert.StartsWith("452 4.5.3", r));
+
+        Assert.StartsWith("354", await client.CommandAsync("DATA\r\n"));
+        var reply = await client.CommandAsync("Subject: many\r\n\r\nbody\r\n.\r\n");
+        Assert.StartsWith("250 2.0.0 Ok: queued as", reply);
+        var stored = await node.Spool.LoadAsync(reply.Split("queued as ")[1]);
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => $"r{i}@localhost"), stored!.Recipients);
+        Assert.StartsWith("250", await client.CommandAsync("NOOP\r\n"));
+    }
+
+    [Fact]
     public async Task Message_over_the_size_limit_is_refused_with_552_after_the_data()
     {
         await using var node = await TestNode.StartAsync("mailcluster.smtp.limits.max-message-size = 2 KiB");

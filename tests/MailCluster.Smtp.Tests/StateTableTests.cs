@@ -121,7 +121,22 @@ public class StateTableTests
         AssertReply(step, 452, "4.5.3");
         Assert.IsType<NoAction>(step.Action);
         Assert.Equal(["r1@b.example", "r2@b.example"], step.Session.Transaction!.Recipients.Select(r => r.Address));
-        Assert.Equal(1, step.Session.ErrorCount);
+        Assert.Equal(0, step.Session.ErrorCount);
+        AssertReply(Step(step.Session, "DATA"), 354, null);
+    }
+
+    [Fact]
+    public void Recipients_over_the_limit_are_not_errors_however_many_there_are()
+    {
+        // RFC 5321 4.5.3.1.10: the limit is the server's, and the client sends the rest in a later transaction.
+        var lines = new[] { "EHLO c.example", "MAIL FROM:<a@b.example>" }
+            .Concat(Enumerable.Range(1, 2 + 3 * Limits.HardErrorLimit).Select(i => $"RCPT TO:<r{i}@b.example>")).ToArray();
+        var step = Run(lines);
+        AssertReply(step, 452, "4.5.3");
+        Assert.Equal(0, step.Session.ErrorCount);
+        Assert.False(ErrorTarpit.MustDisconnect(step.Session, Limits));
+        Assert.Equal(TimeSpan.Zero, ErrorTarpit.DelayBeforeReply(step.Session, Limits));
+        Assert.Equal(2, step.Session.Transaction!.Recipients.Count);
         AssertReply(Step(step.Session, "DATA"), 354, null);
     }
 

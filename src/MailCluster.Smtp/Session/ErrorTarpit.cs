@@ -1,3 +1,5 @@
+using MailCluster.Smtp.Protocol;
+
 namespace MailCluster.Smtp.Session;
 
 /// <summary>
@@ -6,6 +8,13 @@ namespace MailCluster.Smtp.Session;
 /// </summary>
 public static class ErrorTarpit
 {
+    /// <summary>
+    /// Whether a refusal is the client's error. Not the 452 4.5.3 for recipients beyond the limit: that limit is the
+    /// server's, and RFC 5321 4.5.3.1.10 expects the client to send the rest in a later transaction. Counting it cut
+    /// off a client sending 121 RCPTs to a limit of 100 with 421, and lost the 100 recipients already accepted.
+    /// </summary>
+    public static bool IsClientError(SmtpReply reply) => reply.Code >= 400 && !ReferenceEquals(reply, Replies.TooManyRecipients);
+
     public static TimeSpan DelayBeforeReply(SmtpSession session, SessionLimits limits) =>
         session.ErrorCount > limits.SoftErrorLimit ? limits.ErrorDelay : TimeSpan.Zero;
 

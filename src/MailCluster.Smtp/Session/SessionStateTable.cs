@@ -4,14 +4,14 @@ namespace MailCluster.Smtp.Session;
 
 /// <summary>
 /// The RFC 5321 command state table. Pure: (session, command) → (session', reply, action).
-/// Error counting is applied here so every refusal counts toward the tarpit and the hard limit.
+/// Error counting is applied here so every refusal of a client error counts toward the tarpit and the hard limit.
 /// </summary>
 public static class SessionStateTable
 {
     public static SessionStep Handle(SmtpSession session, SmtpCommand command, SessionLimits limits)
     {
         var step = Decide(session, command, limits);
-        return step.Reply is { Code: >= 400 } ? CountError(step) : step;
+        return step.Reply is { } reply && ErrorTarpit.IsClientError(reply) ? CountError(step) : step;
     }
 
     /// <summary>The reply and session after the relay policy has answered an <see cref="AuthorizeRecipientAction"/>.</summary>

@@ -459,7 +459,7 @@ public sealed class SmtpConnectionActor : ReceiveActor
         _awaitingCommand = next == ReadCommand;
         var delay = TimeSpan.Zero;
         SmtpReply? farewell = null;
-        if (reply is { Code: >= 400 })
+        if (reply is not null && ErrorTarpit.IsClientError(reply))
         {
             if (ErrorTarpit.MustDisconnect(_session, _limits) && next != CloseConnection)
             {
