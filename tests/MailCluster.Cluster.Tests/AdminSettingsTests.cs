@@ -38,4 +38,26 @@ public sealed class AdminSettingsTests
         var (_, problems) = Load("""mailcluster.admin.endpoint = "localhost" """);
         Assert.Contains(problems, p => p.Path == "mailcluster.admin.endpoint");
     }
+
+    [Fact]
+    public void Allowed_hosts_default_to_none_and_take_names_and_literals()
+    {
+        Assert.Empty(Load("").Settings!.Admin!.AllowedHosts);
+        var admin = Load("""mailcluster.admin.allowed-hosts = ["mx1.example", "10.0.0.5"]""").Settings!.Admin!;
+        Assert.Equal(["mx1.example", "10.0.0.5"], admin.AllowedHosts);
+    }
+
+    [Theory]
+    [InlineData("""["mx1.example:8025"]""")]
+    [InlineData("""["http://mx1.example"]""")]
+    [InlineData("""["*"]""")]
+    [InlineData("""[""]""")]
+    [InlineData("\"mx1.example\"")]
+    public void A_bad_allowed_hosts_entry_is_an_error_naming_the_key(string value)
+    {
+        var (settings, problems) = Load($"mailcluster.admin.allowed-hosts = {value}");
+        Assert.Null(settings);
+        var problem = Assert.Single(problems, p => p.Path == "mailcluster.admin.allowed-hosts" && p.Severity == ProblemSeverity.Error);
+        Assert.DoesNotContain("unknown key", problem.Reason); // the key is read, and this value is what is wrong with it
+    }
 }

@@ -40,6 +40,7 @@ public sealed class AdminServer : IAsyncDisposable
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(RequestGuard.Middleware(settings));
         app.Use(BearerToken.Middleware(settings.Token));
 
         var queues = new QueueDirectory(node.System, node.Queues, AskTimeout);

@@ -13,6 +13,10 @@ public static class AdminSettingsLoader
         var token = root.String("admin.token");
         if (enabled && !IPAddress.IsLoopback(endpoint.Address) && token.Length == 0)
             root.Error("admin.token", $"required when admin.endpoint ({endpoint}) is not a loopback address");
-        return new AdminSettings(enabled, endpoint, token);
+        var allowedHosts = root.StringList("admin.allowed-hosts");
+        foreach (var host in allowedHosts)
+            if (host.Length == 0 || host.Contains(':') || host.Contains('/') || host.Contains(' ') || host == "*")
+                root.Error("admin.allowed-hosts", $"'{host}' is not a host name (no port, scheme, path or wildcard)");
+        return new AdminSettings(enabled, endpoint, token, allowedHosts);
     }
 }

@@ -43,7 +43,7 @@ public static class PolicyEndpoints
             catch (ConfigValidationException ex) { problems = ex.Problems; }
             var views = problems.Select(p => new ConfigProblemView(p.Severity.ToString().ToLowerInvariant(), p.Path, p.Reason)).ToList();
             return Results.Ok(new ConfigValidateResult(problems.All(p => p.Severity != ProblemSeverity.Error), views));
-        });
+        }).WithMetadata(new AcceptsAnyContentType()); // changes nothing; its body is HOCON text
     }
 
     private static PolicyTestLine View(PolicyProbeLine line)

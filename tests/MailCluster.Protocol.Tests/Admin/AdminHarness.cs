@@ -29,7 +29,7 @@ internal sealed class AdminHarness : IAsyncDisposable
         if (token is not null) Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
-    public static async Task<AdminHarness> StartAsync(string? token = null)
+    public static async Task<AdminHarness> StartAsync(string? token = null, string extraConfig = "")
     {
         var sink = SmtpSink.Start();
         var senders = SmtpSink.Start();
@@ -38,6 +38,7 @@ internal sealed class AdminHarness : IAsyncDisposable
             mailcluster.routing.transports { "relay.test" = "{{SinkRoute(sink)}}", "origin.test" = "{{SinkRoute(senders)}}" }
             mailcluster.queue.defer-transports = ["smtp"]
             {{(token is null ? "" : $"mailcluster.admin.token = \"{token}\"")}}
+            {{extraConfig}}
             """));
         return new AdminHarness(sink, senders, node, token);
     }

@@ -103,6 +103,6 @@ public sealed class AdminQueueTests
         var queue = await admin.Http.GetAsync($"/api/queues/{Escape("smtp:[192.0.2.1]:25")}/entries");
         Assert.Equal(404, (int)queue.StatusCode);
         Assert.Equal("application/problem+json", queue.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(404, (int)(await admin.Http.PostAsync("/api/messages/NOSUCHID/flush", null)).StatusCode);
+        Assert.Equal(404, (int)(await admin.Http.PostAsJsonAsync("/api/messages/NOSUCHID/flush", new { })).StatusCode);
     }
 }

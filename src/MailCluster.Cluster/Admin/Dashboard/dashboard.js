@@ -13,6 +13,8 @@ let pollTimer = null;
 
 const $ = (id) => document.getElementById(id);
 
+// GET only. A POST/PUT/PATCH/DELETE added here must send 'Content-Type': 'application/json' and a JSON body: the
+// admin API answers 415 to anything else, so that no cross-site form or no-cors fetch can change the queues.
 async function api(path) {
   const headers = { Accept: 'application/json' };
   const token = sessionStorage.getItem(TOKEN_KEY);
