@@ -45,6 +45,8 @@ public static class Replies
     public static SmtpReply PolicyUnavailable { get; } = new(451, "4.3.0", "Temporary policy failure, try again later");
     public static SmtpReply TooManyConnectionsFromIp { get; } = new(421, "4.7.0", "Too many connections from your address, try again later");
     public static SmtpReply StorageUnavailable { get; } = new(451, "4.3.0", "Temporary storage failure, message not accepted; try again later");
+    /// <summary>The store has no space left (a full disk): still temporary, the client keeps the message and retries.</summary>
+    public static SmtpReply InsufficientStorage { get; } = new(452, "4.3.1", "Insufficient system storage, message not accepted; try again later");
     public static SmtpReply StorageBusy { get; } = new(451, "4.3.0", "Storage is busy, message not accepted; try again later");
     public static SmtpReply ServiceBusy(string host) => new(421, "4.3.2", $"{host} service busy, storage is behind; try again later");
     public static SmtpReply TooManyErrors { get; } = new(421, "4.7.0", "Too many errors, closing connection");

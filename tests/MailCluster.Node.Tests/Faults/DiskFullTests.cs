@@ -67,6 +67,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
             Assert.False(node.HasExited, $"the node died when the disk filled up\n{node.StdErr}");
             Assert.True(whileFull >= 5, "the file size limit never made the store refuse");
             Assert.All(refusals, r => Assert.StartsWith("4", r)); // full storage is temporary, never 5xx, never 250
+            Assert.Contains(refusals, r => r.StartsWith("452 4.3.1")); // and said as such: insufficient system storage
 
             // Space returns: the running node takes mail again.
             RunPrlimit(node.Pid, "--fsize=unlimited");
@@ -78,6 +79,17 @@ public sealed class DiskFullTests(ITestOutputHelper output)
                 await SendAsync(node.Port, n++, acknowledged, refusals);
             }
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: taking mail again {recoveredAfter.Elapsed.TotalSeconds:0.0} s after space returned");
+
+            // Without a restart, the queues deliver everything acknowledged, before and after the disk was full.
+            await WaitForDeliveryAsync(sink, acknowledged, TimeSpan.FromSeconds(30), "by the running node once space returned");
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: all {acknowledged.Count} acknowledged delivered by the running node");
+
+            // Full again, and killed while full: the store must survive that too.
+            RunPrlimit(node.Pid, $"--fsize={limitKiB * 1024}:unlimited");
+            var atKill = acknowledged.Count;
+            for (var i = 0; i < 30 && refusals.Count(r => r.StartsWith('4')) < whileFull + 3; i++)
+                await SendAsync(node.Port, n++, acknowledged, refusals);
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: full again ({acknowledged.Count - atKill} more acknowledged first); SIGKILL");
             node.Kill();
             await node.WaitForExitAsync(TimeSpan.FromSeconds(10));
         }
@@ -86,12 +98,34 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         foreach (var db in Directory.GetFiles(dir.DataDir, "*.db"))
             Assert.Equal("ok", await IntegrityCheckAsync(db));
         using var restarted = await NodeProcess.StartAsync(config, dir.Path);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        await WaitForDeliveryAsync(sink, acknowledged, TimeSpan.FromSeconds(60), "after the restart");
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {acknowledged.Count} acknowledged, {Received(sink).Count} delivered, 0 missing, " +
+                         $"{sink.MessageCount - Received(sink).Count} duplicates");
+        // Not asserted (docs/RELIABILITY.md): a message delivered while the disk was full keeps its spool rows, because
+        // the queue retires them once, best effort ("a failure only leaks space, never mail"), and nothing retries it.
+
+        // What stays in the spool once everything is delivered is only mail the client was refused (never a 250'd message
+        // that was delivered and not retired): its withdrawal could not be journaled while the disk was full. It is
+        // never delivered (the client's retry is the copy that counts) and only takes space: see docs/RELIABILITY.md.
+        var delivered = Received(sink);
+        await using var spool = await MailCluster.Core.Spool.SqliteMessageSpool.OpenAsync(new(dir.DatabasePath, TimeSpan.FromSeconds(5)));
+        var left = new List<string>();
+        foreach (var queueId in await spool.ListQueueIdsAsync())
+        {
+            var stored = await spool.LoadAsync(queueId);
+            left.Add(Encoding.ASCII.GetString(stored!.Content.ToArray()).Split("\r\n").FirstOrDefault(l => l.StartsWith("Message-ID: "))?["Message-ID: ".Length..] ?? queueId);
+        }
+        output.WriteLine($"left in the spool after delivery: {left.Count} refused messages ({string.Join(", ", left.Take(5))})");
+        Assert.DoesNotContain(left, acknowledged.Contains);
+        Assert.DoesNotContain(left, delivered.Contains);
+    }
+
+    private static async Task WaitForDeliveryAsync(SmtpSink sink, List<string> acknowledged, TimeSpan timeout, string when)
+    {
+        var deadline = DateTime.UtcNow + timeout;
         while (!acknowledged.ToHashSet().IsSubsetOf(Received(sink)) && DateTime.UtcNow < deadline) await Task.Delay(200);
         var missing = acknowledged.Except(Received(sink)).ToList();
-        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {acknowledged.Count} acknowledged, {Received(sink).Count} delivered, {missing.Count} missing, " +
-                         $"{sink.MessageCount - Received(sink).Count} duplicates");
-        Assert.True(missing.Count == 0, $"{missing.Count} acknowledged messages never arrived: {string.Join(", ", missing.Take(10))}");
+        Assert.True(missing.Count == 0, $"{missing.Count} of {acknowledged.Count} acknowledged messages not delivered {when}: {string.Join(", ", missing.Take(10))}");
     }
 
     /// <summary>

@@ -383,7 +383,7 @@ public sealed class SmtpConnectionActor : ReceiveActor
             }
             catch (Exception ex)
             {
-                return new MessageNotStored(message.QueueId, ex.Message);
+                return new MessageNotStored(message.QueueId, ex.Message, MailCluster.Core.Spool.StorageFaults.IsOutOfSpace(ex));
             }
             finally
             {
@@ -414,7 +414,7 @@ public sealed class SmtpConnectionActor : ReceiveActor
         // Never 250 for something not stored: the client keeps the message and retries.
         _mailLog.Error(MailEvents.NotAccepted, ("queue_id", failed.QueueId), ("session_id", _sessionId), ("client_ip", _remote.Address),
             ("reason", $"storage unavailable: {failed.Reason}"));
-        Continue(Replies.StorageUnavailable, ReadCommand);
+        Continue(failed.OutOfSpace ? Replies.InsufficientStorage : Replies.StorageUnavailable, ReadCommand);
     }
 
     private void EndTransaction()
