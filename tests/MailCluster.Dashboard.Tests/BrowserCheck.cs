@@ -25,10 +25,14 @@ internal static class BrowserCheck
     }
 
     /// <returns>The exit code and everything the script printed.</returns>
-    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyList<string> arguments, string? token)
+    public static Task<(int ExitCode, string Output)> RunAsync(IReadOnlyList<string> arguments, string? token) =>
+        RunScriptAsync("dashboard-check.mjs", arguments, token);
+
+    /// <summary>Runs one of the scripts in browser/ with node.</summary>
+    public static async Task<(int ExitCode, string Output)> RunScriptAsync(string script, IReadOnlyList<string> arguments, string? token)
     {
         var start = new ProcessStartInfo("node") { WorkingDirectory = BrowserDir, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("dashboard-check.mjs");
+        start.ArgumentList.Add(script);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         if (token is not null) start.Environment["MAILCLUSTER_ADMIN_TOKEN"] = token;
         start.Environment["CHROMIUM_PATH"] = Chromium;
