@@ -92,6 +92,27 @@ public sealed partial class ReferenceKeysTests
         AssertErrorAt(path, value, exact: kind != Kind.Map);
     }
 
+    /// <summary>A timeout of 60 days passed validation and then threw from CancellationTokenSource at run time (30 days works).</summary>
+    [Theory]
+    [MemberData(nameof(Keys))]
+    public void A_timeout_longer_than_a_timer_can_wait_is_an_error_at_its_path(string path, Kind kind)
+    {
+        if (kind != Kind.Duration || path.StartsWith("mailcluster.queue.retry.", StringComparison.Ordinal)) return; // ages, not waits
+        AssertErrorAt(path, "60d", exact: true);
+    }
+
+    [Theory]
+    [InlineData("mailcluster.queue.retry.maximum-lifetime = 60d")]
+    [InlineData("mailcluster.queue.retry { maximum-backoff = 60d, delay-warning-after = 70d, maximum-lifetime = 90d }")]
+    [InlineData("mailcluster.smtp.timeouts.command = 30d")]
+    public void Retry_ages_may_be_longer_than_a_timer(string hocon)
+    {
+        var user = MailClusterConfig.Parse(hocon, "test.conf");
+        var (settings, problems) = NodeSettingsLoader.TryLoad(MailClusterConfig.Layer(user), user);
+        Assert.Empty(problems);
+        Assert.NotNull(settings);
+    }
+
     private static void AssertErrorAt(string path, string value, bool exact)
     {
         var hocon = $"{path} = {value}";

@@ -57,13 +57,24 @@ public sealed class ConfigReader(Config config, string basePath, List<ConfigProb
     public int PositiveInt(string relative, int fallback) =>
         Check(relative, Scalar(relative, fallback, "an integer", p => config.GetInt(p, fallback)), v => v > 0, "must be greater than 0", fallback);
 
-    public TimeSpan PositiveDuration(string relative, TimeSpan fallback) =>
-        Check(relative, Scalar(relative, fallback, "a duration such as 30s or 5m", p => config.GetTimeSpan(p, fallback)),
-            v => v > TimeSpan.Zero, "must be a positive duration", fallback);
+    /// <summary>
+    /// The longest wait a timeout may ask for: 2^32-2 ms (about 49.7 days). .NET's timers (CancellationTokenSource,
+    /// Task.Delay, WaitAsync) throw ArgumentOutOfRangeException beyond it (measured: 30d works, 60d throws), which a
+    /// session or a delivery would hit at run time; ages compared against a clock (retry.*) are not waits.
+    /// </summary>
+    public static readonly TimeSpan LongestTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
 
-    public TimeSpan NonNegativeDuration(string relative, TimeSpan fallback) =>
-        Check(relative, Scalar(relative, fallback, "a duration such as 1s", p => config.GetTimeSpan(p, fallback)),
-            v => v >= TimeSpan.Zero, "must not be negative", fallback);
+    /// <param name="isTimer">The value is waited for (a timeout, a delay), so it must not exceed <see cref="LongestTimer"/>.</param>
+    public TimeSpan PositiveDuration(string relative, TimeSpan fallback, bool isTimer = true) =>
+        Longest(relative, Check(relative, Scalar(relative, fallback, "a duration such as 30s or 5m", p => config.GetTimeSpan(p, fallback)),
+            v => v > TimeSpan.Zero, "must be a positive duration", fallback), isTimer, fallback);
+
+    public TimeSpan NonNegativeDuration(string relative, TimeSpan fallback, bool isTimer = true) =>
+        Longest(relative, Check(relative, Scalar(relative, fallback, "a duration such as 1s", p => config.GetTimeSpan(p, fallback)),
+            v => v >= TimeSpan.Zero, "must not be negative", fallback), isTimer, fallback);
+
+    private TimeSpan Longest(string relative, TimeSpan value, bool isTimer, TimeSpan fallback) =>
+        isTimer ? Check(relative, value, v => v <= LongestTimer, "must be at most 49d (the longest a .NET timer can wait)", fallback) : value;
 
     public long PositiveByteSize(string relative, long fallback) =>
         Check(relative, Scalar(relative, fallback, "a size such as 10 MiB", p => config.GetByteSize(p) ?? fallback),

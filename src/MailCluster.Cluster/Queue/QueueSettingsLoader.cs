@@ -56,12 +56,13 @@ public static class QueueSettingsLoader
     private static DestinationPolicy ReadPolicy(ConfigReader root, string at, DestinationPolicy? fallback)
     {
         var p = root.Sub(at);
-        TimeSpan Duration(string key, TimeSpan def) => p.Has(key) ? p.PositiveDuration(key, def) : def;
+        // Ages and spacings compared against the clock, not waited for: no timer limit.
+        TimeSpan Duration(string key, TimeSpan def) => p.Has(key) ? p.PositiveDuration(key, def, isTimer: false) : def;
         var minimum = Duration("retry.minimum-backoff", fallback?.Retry.MinimumBackoff ?? RetryPolicy.DefaultMinimumBackoff);
         var maximum = Duration("retry.maximum-backoff", fallback?.Retry.MaximumBackoff ?? RetryPolicy.DefaultMaximumBackoff);
         var lifetime = Duration("retry.maximum-lifetime", fallback?.Retry.MaximumLifetime ?? RetryPolicy.DefaultMaximumLifetime);
         var warning = p.Has("retry.delay-warning-after")
-            ? p.NonNegativeDuration("retry.delay-warning-after", TimeSpan.Zero) is var w && w > TimeSpan.Zero ? w : (TimeSpan?)null
+            ? p.NonNegativeDuration("retry.delay-warning-after", TimeSpan.Zero, isTimer: false) is var w && w > TimeSpan.Zero ? w : (TimeSpan?)null
             : fallback?.Retry.DelayWarningAfter;
         // RetryPolicy guards these too, by throwing; checked here first so a bad file is a path-keyed error, not a crash.
         // The error goes on the key this block set (a destination may set only one side and inherit the other).
