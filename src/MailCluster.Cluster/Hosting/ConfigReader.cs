@@ -54,6 +54,14 @@ public sealed class ConfigReader(Config config, string basePath, List<ConfigProb
 
     public int Int(string relative, int fallback) => Scalar(relative, fallback, "an integer", p => config.GetInt(p, fallback));
 
+    public int NonNegativeInt(string relative, int fallback) =>
+        Check(relative, Read(relative, fallback, "an integer", p => config.GetInt(p, fallback)), v => v >= 0, "must not be negative", fallback);
+
+    /// <summary>A fraction in (0, 1], such as 0.8.</summary>
+    public double Fraction(string relative, double fallback) =>
+        Check(relative, Read(relative, fallback, "a number such as 0.8", p => config.GetDouble(p, fallback)),
+            v => v is > 0 and <= 1, "must be greater than 0 and at most 1", fallback);
+
     public int PositiveInt(string relative, int fallback) =>
         Check(relative, Scalar(relative, fallback, "an integer", p => config.GetInt(p, fallback)), v => v > 0, "must be greater than 0", fallback);
 

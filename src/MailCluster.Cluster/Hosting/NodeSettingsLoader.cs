@@ -9,6 +9,7 @@ using MailCluster.Cluster.Queue;
 using MailCluster.Cluster.Routing;
 using MailCluster.Smtp.Protocol;
 using MailCluster.Smtp.Session;
+using MailCluster.Smtp.Transport;
 
 namespace MailCluster.Cluster.Hosting;
 
@@ -108,12 +109,32 @@ public static class NodeSettingsLoader
                 root.PositiveDuration(Pick("timeouts.command"), TimeSpan.FromMinutes(5)),
                 root.PositiveDuration(Pick("timeouts.data"), TimeSpan.FromMinutes(3)),
                 root.PositiveDuration(Pick("timeouts.tls-handshake"), TimeSpan.FromSeconds(30)));
+            timeouts = ReadSlowClientTimeouts(root, Pick, timeouts);
             var maxConnections = root.PositiveInt(Pick("limits.max-connections"), 2000);
             var maxPerIp = root.PositiveInt(Pick("limits.max-connections-per-ip"), 50);
+            var minDataRate = new DataRateLimit(root.NonNegativeInt(Pick("limits.min-data-rate"), 500),
+                root.PositiveDuration(Pick("limits.min-data-rate-grace"), TimeSpan.FromSeconds(60)));
             if (endpoint is not null)
-                listeners.Add(new ListenerSettings(name, endpoint, l.Bool("starttls", true), maxConnections, maxPerIp, limits, timeouts));
+                listeners.Add(new ListenerSettings(name, endpoint, l.Bool("starttls", true), maxConnections, maxPerIp, limits, timeouts)
+                {
+                    StressThreshold = root.Fraction(Pick("limits.stress-threshold"), 0.8),
+                    MinDataRate = minDataRate,
+                });
         }
         return listeners;
+    }
+
+    /// <summary>The defences against clients that hold a session by being slow (slowloris).</summary>
+    private static SmtpTimeouts ReadSlowClientTimeouts(ConfigReader root, Func<string, string> pick, SmtpTimeouts timeouts)
+    {
+        var underStress = root.PositiveDuration(pick("timeouts.command-under-stress"), TimeSpan.FromSeconds(10));
+        if (underStress > timeouts.Command)
+            root.Warning(pick("timeouts.command-under-stress"), $"is longer than timeouts.command ({timeouts.Command}), so stress changes nothing");
+        return timeouts with
+        {
+            CommandLineDeadline = root.PositiveDuration(pick("timeouts.command-line-deadline"), TimeSpan.FromMinutes(1)),
+            CommandUnderStress = underStress,
+        };
     }
 
     private static ClusterSettings ReadCluster(ConfigReader root)

@@ -50,17 +50,40 @@ public sealed class SmtpWire : IAsyncDisposable
         _pendingReplies.ResetWrittenCount();
     }
 
-    public async Task<CommandLine> ReadCommandAsync(TimeSpan timeout)
+    /// <summary>Reads one command line, waiting at most <paramref name="timeout"/> for each read.</summary>
+    public Task<CommandLine> ReadCommandAsync(TimeSpan timeout) => ReadCommandAsync(timeout, TimeSpan.MaxValue);
+
+    /// <summary>
+    /// Reads one command line. <paramref name="timeout"/> bounds the wait for input; once the line's first octet is in,
+    /// the whole line must arrive within <paramref name="lineDeadline"/> (Postfix's smtpd_per_record_deadline), so a
+    /// client dribbling an octet at a time cannot hold the session for a full idle timeout per octet.
+    /// </summary>
+    public async Task<CommandLine> ReadCommandAsync(TimeSpan timeout, TimeSpan lineDeadline)
     {
+        TimeSpan? lineStarted = null;
         try
         {
             for (var waitForMore = false; ; waitForMore = true)
             {
-                var result = await ReadFlushingAsync(timeout, waitForMore);
+                var wait = timeout;
+                var deadlineBound = false;
+                if (lineStarted is { } started)
+                {
+                    var left = lineDeadline - (Now - started);
+                    if (left <= TimeSpan.Zero) return new CommandLine(ReadOutcome.LineDeadlineExceeded, [], false, false);
+                    if (left < wait) (wait, deadlineBound) = (left, true);
+                }
+                ReadResult result;
+                try { result = await ReadFlushingAsync(wait, waitForMore); }
+                catch (OperationCanceledException) when (deadlineBound)
+                {
+                    return new CommandLine(ReadOutcome.LineDeadlineExceeded, [], false, false);
+                }
                 var buffer = result.Buffer;
                 var reader = new SequenceReader<byte>(buffer);
                 var status = _lineReader.TryRead(ref reader, out var line);
                 var bytes = status == LineStatus.Line ? line.ToArray() : [];
+                if (status is null && !buffer.IsEmpty) lineStarted ??= Now;
                 // Mark the whole buffer examined only when it held no complete line, so buffered pipelined
                 // commands are seen again without waiting for the network.
                 _reader.AdvanceTo(reader.Position, status is null ? buffer.End : reader.Position);
@@ -76,28 +99,43 @@ public sealed class SmtpWire : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads a DATA body until CRLF.CRLF or a bare line ending.</summary>
-    public Task<ReadOutcome> ReadDataAsync(DotStuffedBodyReader body, TimeSpan timeout) =>
-        ReadUntilAsync((ref SequenceReader<byte> r) => body.Process(ref r), timeout);
+    /// <summary>Reads a DATA body until CRLF.CRLF or a bare line ending, held to <paramref name="rate"/> if given.</summary>
+    public Task<ReadOutcome> ReadDataAsync(DotStuffedBodyReader body, TimeSpan timeout, DataRateGuard? rate = null) =>
+        ReadUntilAsync((ref SequenceReader<byte> r) => body.Process(ref r), timeout, rate);
 
-    /// <summary>Reads the rest of one BDAT chunk.</summary>
-    public Task<ReadOutcome> ReadChunkAsync(ChunkBodyReader body, TimeSpan timeout) =>
-        ReadUntilAsync((ref SequenceReader<byte> r) => body.Process(ref r), timeout);
+    /// <summary>Reads the rest of one BDAT chunk, held to <paramref name="rate"/> if given.</summary>
+    public Task<ReadOutcome> ReadChunkAsync(ChunkBodyReader body, TimeSpan timeout, DataRateGuard? rate = null) =>
+        ReadUntilAsync((ref SequenceReader<byte> r) => body.Process(ref r), timeout, rate);
 
     private delegate bool Consumer(ref SequenceReader<byte> reader);
 
-    private async Task<ReadOutcome> ReadUntilAsync(Consumer consume, TimeSpan timeout)
+    private static TimeSpan Now => MonotonicClock.Now;
+
+    private async Task<ReadOutcome> ReadUntilAsync(Consumer consume, TimeSpan timeout, DataRateGuard? rate)
     {
         // Something that needs no octets (BDAT 0 LAST) is complete now; waiting for input would hold its reply
         // until the client sent more, and let the client's close complete it instead.
         if (Consume(consume, ReadOnlySequence<byte>.Empty, out _)) return ReadOutcome.Completed;
         try
         {
+            long carried = 0; // octets examined by the last round but left in the pipe (a partial line)
             for (var waitForMore = false; ; waitForMore = true)
             {
-                var result = await ReadFlushingAsync(timeout, waitForMore);
+                var wait = timeout;
+                var rateBound = false;
+                if (rate is not null)
+                {
+                    var left = rate.TimeLeft(Now);
+                    if (left <= TimeSpan.Zero) return ReadOutcome.DataRateTooLow;
+                    if (left < wait) (wait, rateBound) = (left, true);
+                }
+                ReadResult result;
+                try { result = await ReadFlushingAsync(wait, waitForMore); }
+                catch (OperationCanceledException) when (rateBound) { return ReadOutcome.DataRateTooLow; }
                 var buffer = result.Buffer;
+                rate?.Record(buffer.Length - carried, Now);
                 var done = Consume(consume, buffer, out var consumed);
+                carried = buffer.Length - buffer.Slice(0, consumed).Length;
                 _reader.AdvanceTo(consumed, done ? consumed : buffer.End);
                 if (done) return ReadOutcome.Completed;
                 if (result.IsCompleted) return ReadOutcome.PeerClosed;

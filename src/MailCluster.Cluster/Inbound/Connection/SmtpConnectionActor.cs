@@ -24,13 +24,14 @@ namespace MailCluster.Cluster.Inbound.Connection;
 /// is: enqueue the reply (after the tarpit delay, if any), start exactly one I/O operation, and handle its
 /// completion as a message. Pipelined commands are therefore answered strictly in order.
 /// </summary>
-public sealed class SmtpConnectionActor : ReceiveActor
+public sealed partial class SmtpConnectionActor : ReceiveActor
 {
     private readonly SmtpWire _wire;
     private readonly IPEndPoint _remote;
     private readonly ListenerSettings _listener;
     private readonly InboundServices _services;
     private readonly SessionLimits _limits;
+    private readonly ListenerLoad? _load;
     private readonly MailLog _mailLog = MailLog.For(Context);
     /// <summary>Names the session in the mail log before a queue id exists; "accepted" carries both to join them.</summary>
     private readonly string _sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
@@ -39,16 +40,21 @@ public sealed class SmtpConnectionActor : ReceiveActor
     private ArrayBufferWriter<byte>? _body;
     private DotStuffedBodyReader? _dataReader;
     private ChunkBodyReader? _chunkReader;
+    /// <summary>The current message's transfer, held to the minimum data rate across all its BDAT chunks.</summary>
+    private DataRateGuard? _dataRate;
     private ISaslMechanism? _sasl;
     private bool _draining;
     private bool _awaitingCommand;
 
-    public static Props Props(SmtpWire wire, IPEndPoint remote, ListenerSettings listener, InboundServices services) =>
-        Akka.Actor.Props.Create(() => new SmtpConnectionActor(wire, remote, listener, services));
+    public static Props Props(SmtpWire wire, IPEndPoint remote, ListenerSettings listener, InboundServices services,
+        ListenerLoad? load = null) =>
+        Akka.Actor.Props.Create(() => new SmtpConnectionActor(wire, remote, listener, services, load));
 
-    public SmtpConnectionActor(SmtpWire wire, IPEndPoint remote, ListenerSettings listener, InboundServices services)
+    public SmtpConnectionActor(SmtpWire wire, IPEndPoint remote, ListenerSettings listener, InboundServices services,
+        ListenerLoad? load = null)
     {
         _wire = wire;
+        _load = load;
         _remote = remote;
         _listener = listener;
         _services = services;
@@ -153,8 +159,8 @@ public sealed class SmtpConnectionActor : ReceiveActor
             case ReceiveDataAction:
                 _body = new ArrayBufferWriter<byte>(16 * 1024);
                 _dataReader = new DotStuffedBodyReader(_body, _limits.MaxMessageSize);
-                var dataReader = _dataReader;
-                Continue(step.Reply, async () => new DataReceived(await _wire.ReadDataAsync(dataReader, _listener.Timeouts.Data)));
+                var (dataReader, dataRate) = (_dataReader, _dataRate = NewDataRateGuard());
+                Continue(step.Reply, async () => new DataReceived(await _wire.ReadDataAsync(dataReader, _listener.Timeouts.Data, dataRate)));
                 break;
             case ReceiveChunkAction chunk:
                 ReceiveChunk(chunk);
@@ -216,7 +222,7 @@ public sealed class SmtpConnectionActor : ReceiveActor
         {
             case Challenge challenge:
                 Continue(new SmtpReply(334, null, challenge.Base64Text), async () =>
-                    new SaslLine(await _wire.ReadCommandAsync(_listener.Timeouts.Command)));
+                    new SaslLine(await ReadLineAsync()));
                 break;
             case Credentials credentials:
                 var (policy, timeout, clientIp, sessionId) = (_services.RelayPolicy, _services.PolicyTimeout, _remote.Address, _sessionId);
@@ -266,88 +272,6 @@ public sealed class SmtpConnectionActor : ReceiveActor
         if (refusal.CountsAsError) Refuse(refusal.Reply);
         else Continue(refusal.Reply, ReadCommand);
     }
-
-    private void ReceiveChunk(ReceiveChunkAction chunk)
-    {
-        ChunkBodyReader reader;
-        if (chunk.RefuseAfterRead is not null)
-        {
-            // The octets must still be read to stay in step with the client; a negative limit stores none of them.
-            reader = new ChunkBodyReader(new ArrayBufferWriter<byte>(1), -1);
-        }
-        else if (_chunkReader is null && _services.PendingWrites.Saturated)
-        {
-            // RFC 3030: the transaction has failed and the client sends no more chunks; its octets are read and dropped.
-            MailClusterMetrics.StorageBusy("data");
-            _session = SessionStateTable.EndTransaction(_session);
-            chunk = chunk with { RefuseAfterRead = Replies.StorageBusy };
-            reader = new ChunkBodyReader(new ArrayBufferWriter<byte>(1), -1);
-        }
-        else
-        {
-            if (_chunkReader is null)
-            {
-                _body = new ArrayBufferWriter<byte>(16 * 1024);
-                _chunkReader = new ChunkBodyReader(_body, _limits.MaxMessageSize);
-            }
-            reader = _chunkReader;
-        }
-        reader.BeginChunk(chunk.Size);
-        Continue(null, async () =>
-            new ChunkReceived(await _wire.ReadChunkAsync(reader, _listener.Timeouts.Data), chunk.Size, chunk.Last, chunk.RefuseAfterRead));
-    }
-
-    private void OnDataReceived(DataReceived received)
-    {
-        if (!Completed(received.Outcome)) return;
-        var fault = _dataReader!.Fault;
-        if (fault == DataFault.BareLineEnding)
-        {
-            // Nothing after a bare line ending can be trusted to be in step: refuse and hang up (as Postfix does).
-            _mailLog.Warning(MailEvents.Reject, ("session_id", _sessionId), ("client_ip", _remote.Address),
-                ("reason", "bare <CR> or <LF> in DATA; possible SMTP smuggling"));
-            EndTransaction();
-            _session = SessionStateTable.WithError(_session);
-            Continue(Replies.BareLineEnding, CloseConnection);
-            return;
-        }
-        FinishBody(fault);
-    }
-
-    private void OnChunkReceived(ChunkReceived received)
-    {
-        if (!Completed(received.Outcome)) return;
-        if (received.Refusal is not null) { Continue(received.Refusal, ReadCommand); return; }
-        if (received.Last) _chunkReader!.Complete();
-        var fault = _chunkReader!.Fault;
-        if (fault != DataFault.None)
-        {
-            var reply = fault == DataFault.BareLineEnding ? Replies.BareLineEndingInChunk : FaultReply(fault);
-            _session = SessionStateTable.WithError(received.Last
-                ? SessionStateTable.EndTransaction(_session)
-                : _session with { Transaction = _session.Transaction! with { Chunking = ChunkingState.Failed } });
-            if (received.Last) ClearBody();
-            Continue(reply, ReadCommand);
-            return;
-        }
-        if (received.Last) Store();
-        else Continue(Replies.ChunkOk(received.Size), ReadCommand);
-    }
-
-    private void FinishBody(DataFault fault)
-    {
-        if (fault == DataFault.None) { Store(); return; }
-        EndTransaction();
-        _session = SessionStateTable.WithError(_session);
-        Continue(FaultReply(fault), ReadCommand);
-    }
-
-    private SmtpReply FaultReply(DataFault fault) => fault switch
-    {
-        DataFault.TooBig => Replies.MessageTooBig(_limits.MaxMessageSize),
-        DataFault.LineTooLong => Replies.MessageLineTooLong,
-        _ => Replies.BareLineEndingInChunk,
-    };
 
     private void Store()
     {
@@ -428,6 +352,7 @@ public sealed class SmtpConnectionActor : ReceiveActor
         _body = null;
         _dataReader = null;
         _chunkReader = null;
+        _dataRate = null;
     }
 
     private void Refuse(SmtpReply reply)
@@ -443,8 +368,13 @@ public sealed class SmtpConnectionActor : ReceiveActor
         {
             case ReadOutcome.Completed:
                 return true;
-            case ReadOutcome.TimedOut:
-                _endReason = $"timeout after {(_session.Transaction is null ? "command" : "DATA")}";
+            case ReadOutcome.TimedOut or ReadOutcome.LineDeadlineExceeded or ReadOutcome.DataRateTooLow:
+                _endReason = outcome switch
+                {
+                    ReadOutcome.LineDeadlineExceeded => $"command line not complete within {_listener.Timeouts.CommandLineDeadline}",
+                    ReadOutcome.DataRateTooLow => $"data rate below {_listener.MinDataRate.OctetsPerSecond} octets/s",
+                    _ => $"timeout after {(_session.Transaction is null ? "command" : "DATA")}",
+                };
                 Continue(Replies.Timeout(_limits.HostName), CloseConnection);
                 return false;
             default:
@@ -481,7 +411,15 @@ public sealed class SmtpConnectionActor : ReceiveActor
 
     private void Run(Func<Task<object>> io) => io().PipeTo(Self, failure: ex => new IoFailed(ex));
 
-    private async Task<object> ReadCommand() => await _wire.ReadCommandAsync(_listener.Timeouts.Command);
+    private async Task<object> ReadCommand() => await ReadLineAsync();
+
+    /// <summary>The idle timeout is chosen as the wait starts, so a session sees the listener's stress when it matters.</summary>
+    private Task<CommandLine> ReadLineAsync() =>
+        _wire.ReadCommandAsync(_listener.Timeouts.CommandTimeout(_load?.UnderStress == true), _listener.Timeouts.CommandLineDeadline);
+
+    /// <summary>A new transfer's rate guard, or none when min-data-rate is 0.</summary>
+    private DataRateGuard? NewDataRateGuard() =>
+        _listener.MinDataRate.Enabled ? new DataRateGuard(_listener.MinDataRate, MonotonicClock.Now) : null;
 
     private async Task<object> CloseConnection()
     {

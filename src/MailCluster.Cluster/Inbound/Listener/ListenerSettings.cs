@@ -1,5 +1,6 @@
 using System.Net;
 using MailCluster.Smtp.Session;
+using MailCluster.Smtp.Transport;
 
 namespace MailCluster.Cluster.Inbound.Listener;
 
@@ -7,6 +8,16 @@ namespace MailCluster.Cluster.Inbound.Listener;
 public sealed record SmtpTimeouts(TimeSpan Command, TimeSpan Data, TimeSpan TlsHandshake)
 {
     public static SmtpTimeouts Rfc5321 { get; } = new(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(30));
+
+    /// <summary>A command line, once its first octet is in, must be complete within this (timeouts.command-line-deadline).</summary>
+    public TimeSpan CommandLineDeadline { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Replaces <see cref="Command"/> while the listener is under stress (timeouts.command-under-stress).</summary>
+    public TimeSpan CommandUnderStress { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The wait for the next command: shorter under stress, as with Postfix's ${stress?{10}:{300}}s.</summary>
+    public TimeSpan CommandTimeout(bool underStress) =>
+        underStress && CommandUnderStress < Command ? CommandUnderStress : Command;
 }
 
 /// <summary>One SMTP listener (mailcluster.smtp.listeners.NAME) with its effective limits and timeouts.</summary>
@@ -18,4 +29,11 @@ public sealed record ListenerSettings(
     int MaxConnectionsPerIp,
     SessionLimits Limits,
     SmtpTimeouts Timeouts,
-    MailCluster.Core.Policy.NetworkList? PerIpLimitExceptions = null);
+    MailCluster.Core.Policy.NetworkList? PerIpLimitExceptions = null)
+{
+    /// <summary>The fraction of <see cref="MaxConnections"/> at which the listener is under stress (limits.stress-threshold).</summary>
+    public double StressThreshold { get; init; } = 0.8;
+
+    /// <summary>The minimum data rate for DATA and BDAT (limits.min-data-rate, limits.min-data-rate-grace).</summary>
+    public DataRateLimit MinDataRate { get; init; } = DataRateLimit.Default;
+}

@@ -25,6 +25,7 @@ public sealed class SmtpListenerActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IActorRef, IPAddress> _sessionClients = new();
     private readonly Dictionary<IPAddress, int> _sessionsPerClient = new();
+    private readonly ListenerLoad _load;
     private int ActiveSessionCount => _sessionClients.Count;
 
     private bool _draining;
@@ -38,6 +39,7 @@ public sealed class SmtpListenerActor : ReceiveActor
         _settings = settings;
         _services = services;
         _boundEndpoint = (IPEndPoint)boundSocket.LocalEndPoint!;
+        _load = new ListenerLoad(settings.MaxConnections, settings.StressThreshold);
 
         Receive<ConnectionAccepted>(OnAccepted);
         Receive<Terminated>(t => SessionEnded(t.ActorRef));
@@ -125,7 +127,8 @@ public sealed class SmtpListenerActor : ReceiveActor
             return;
         }
         var wire = new SmtpWire(socket);
-        var session = Context.ActorOf(SmtpConnectionActor.Props(wire, remote, _settings, _services));
+        _load.SessionOpened(); // before the session starts, so its first wait already sees itself counted
+        var session = Context.ActorOf(SmtpConnectionActor.Props(wire, remote, _settings, _services, _load));
         Context.Watch(session);
         _sessionClients[session] = client;
         _sessionsPerClient[client] = fromClient + 1;
@@ -134,6 +137,7 @@ public sealed class SmtpListenerActor : ReceiveActor
     private void SessionEnded(IActorRef session)
     {
         if (!_sessionClients.Remove(session, out var client)) return;
+        _load.SessionClosed();
         if (--_sessionsPerClient[client] == 0) _sessionsPerClient.Remove(client);
     }
 
