@@ -5,11 +5,7 @@ namespace MailCluster.Cluster.Tests;
 /// <summary>mailcluster.admin: on at 127.0.0.1:8025 by default; off loopback it cannot run without a token.</summary>
 public sealed class AdminSettingsTests
 {
-    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon)
-    {
-        var user = MailClusterConfig.Parse(hocon, "test.conf");
-        return NodeSettingsLoader.TryLoad(MailClusterConfig.Layer(user), user);
-    }
+    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon) => SettingsUnderTest.Load(hocon);
 
     [Fact]
     public void The_default_is_enabled_on_loopback_without_a_token()

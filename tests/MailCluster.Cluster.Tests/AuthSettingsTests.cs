@@ -6,11 +6,7 @@ namespace MailCluster.Cluster.Tests;
 /// <summary>mailcluster.auth.lockout and mailcluster.auth.password-checks: defaults, overrides, path-keyed errors.</summary>
 public sealed class AuthSettingsTests
 {
-    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon)
-    {
-        var user = MailClusterConfig.Parse(hocon, "test.conf");
-        return NodeSettingsLoader.TryLoad(MailClusterConfig.Layer(user), user);
-    }
+    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon) => SettingsUnderTest.Load(hocon);
 
     [Fact]
     public void The_defaults_lock_out_after_ten_failures_and_bound_hashes_to_half_the_cores()

@@ -4,11 +4,7 @@ namespace MailCluster.Cluster.Tests;
 
 public sealed class ClusterSettingsTests
 {
-    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon)
-    {
-        var user = MailClusterConfig.Parse(hocon, "test.conf");
-        return NodeSettingsLoader.TryLoad(MailClusterConfig.Layer(user), user);
-    }
+    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon) => SettingsUnderTest.Load(hocon);
 
     private const string ThreeSeeds = """
         mailcluster.cluster.seed-nodes = ["akka.tcp://mailcluster@127.0.0.1:4051", "akka.tcp://mailcluster@127.0.0.1:4052",

@@ -8,11 +8,7 @@ namespace MailCluster.Cluster.Tests;
 /// </summary>
 public sealed class HoconParsingTests
 {
-    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon)
-    {
-        var user = MailClusterConfig.Parse(hocon, "test.conf");
-        return NodeSettingsLoader.TryLoad(MailClusterConfig.Layer(user), user);
-    }
+    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon) => SettingsUnderTest.Load(hocon);
 
     [Theory]
     [InlineData("mailcluster { smtp { limits { ", "test.conf:1")]

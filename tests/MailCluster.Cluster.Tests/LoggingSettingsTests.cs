@@ -7,11 +7,7 @@ namespace MailCluster.Cluster.Tests;
 /// <summary>mailcluster.logging: text at info by default; json and other levels on request; bad values named by path.</summary>
 public sealed class LoggingSettingsTests
 {
-    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon)
-    {
-        var user = MailClusterConfig.Parse(hocon, "test.conf");
-        return NodeSettingsLoader.TryLoad(MailClusterConfig.Layer(user), user);
-    }
+    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon) => SettingsUnderTest.Load(hocon);
 
     [Fact]
     public void The_default_is_text_at_info()

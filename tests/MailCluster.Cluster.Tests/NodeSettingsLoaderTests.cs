@@ -5,11 +5,7 @@ namespace MailCluster.Cluster.Tests;
 /// <summary>Config validation: every error keyed by its HOCON path, all reported at once, typos caught.</summary>
 public sealed class NodeSettingsLoaderTests
 {
-    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon)
-    {
-        var user = MailClusterConfig.Parse(hocon, "test.conf");
-        return NodeSettingsLoader.TryLoad(MailClusterConfig.Layer(user), user);
-    }
+    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon) => SettingsUnderTest.Load(hocon);
 
     [Fact]
     public void The_reference_config_alone_is_a_valid_single_node()

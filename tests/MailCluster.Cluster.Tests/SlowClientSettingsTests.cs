@@ -7,11 +7,7 @@ namespace MailCluster.Cluster.Tests;
 /// <summary>The slowloris settings: defaults, per-listener overrides, validation by path, and the stress decision.</summary>
 public sealed class SlowClientSettingsTests
 {
-    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon)
-    {
-        var user = MailClusterConfig.Parse(hocon, "test.conf");
-        return NodeSettingsLoader.TryLoad(MailClusterConfig.Layer(user), user);
-    }
+    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon) => SettingsUnderTest.Load(hocon);
 
     [Fact]
     public void The_defaults_are_documented_in_reference_conf()

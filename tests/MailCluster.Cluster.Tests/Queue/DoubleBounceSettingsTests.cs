@@ -6,11 +6,7 @@ namespace MailCluster.Cluster.Tests.Queue;
 /// <summary>queue.double-bounce-recipient: "postmaster" resolves to a local domain's postmaster, "" is off, junk is a path-keyed error.</summary>
 public sealed class DoubleBounceSettingsTests
 {
-    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon)
-    {
-        var user = MailClusterConfig.Parse(hocon, "test.conf");
-        return NodeSettingsLoader.TryLoad(MailClusterConfig.Layer(user), user);
-    }
+    private static (NodeSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Load(string hocon) => SettingsUnderTest.Load(hocon);
 
     [Theory]
     [InlineData("", "postmaster@localhost")]
