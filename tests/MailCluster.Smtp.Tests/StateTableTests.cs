@@ -126,7 +126,7 @@ public class StateTableTests
     }
 
     [Fact]
-    public void Recipients_over_the_limit_are_not_errors_however_many_there_are()
+    public void Recipients_over_the_limit_are_not_errors_up_to_the_overshoot_limit()
     {
         // RFC 5321 4.5.3.1.10: the limit is the server's, and the client sends the rest in a later transaction.
         var lines = new[] { "EHLO c.example", "MAIL FROM:<a@b.example>" }

@@ -103,9 +103,21 @@ public static class SessionStateTable
     {
         if (s.Transaction is not { } tx) return Reply(s, Replies.BadSequence("Need MAIL before RCPT"));
         if (tx.Chunking != ChunkingState.NotStarted) return Reply(s, Replies.BadSequence("RCPT not allowed during BDAT"));
-        if (tx.Recipients.Count >= limits.MaxRecipients) return Reply(s, Replies.TooManyRecipients);
+        if (tx.Recipients.Count >= limits.MaxRecipients) return OverLimit(s, tx);
         if (!tx.Parameters.SmtpUtf8 && !rcpt.ForwardPath.IsAscii) return Reply(s, Replies.AddressRequiresSmtpUtf8);
         return new SessionStep(s, null, new AuthorizeRecipientAction(rcpt.ForwardPath));
+    }
+
+    /// <summary>
+    /// 452 4.5.3 beyond the recipient limit is not the client's error (RFC 5321 4.5.3.1.10), up to
+    /// <see cref="SessionLimits.RecipientOvershootLimit"/> of them per transaction; past that, each one counts, so a
+    /// client cannot hold a session open with endless refused RCPTs (Postfix's smtpd_recipient_overshoot_limit).
+    /// </summary>
+    private static SessionStep OverLimit(SmtpSession s, MailTransaction tx)
+    {
+        var over = tx.RecipientsOverLimit + 1;
+        var next = s with { Transaction = tx with { RecipientsOverLimit = over } };
+        return Reply(next, over > SessionLimits.RecipientOvershootLimit ? Replies.TooManyRecipientsOvershoot : Replies.TooManyRecipients);
     }
 
     private static SessionStep Data(SmtpSession s)

@@ -33,7 +33,8 @@ public sealed record MailTransaction(
     MailPath Sender,
     MailParameters Parameters,
     ImmutableList<MailPath> Recipients,
-    ChunkingState Chunking)
+    ChunkingState Chunking,
+    int RecipientsOverLimit = 0)
 {
     public static MailTransaction Start(MailPath sender, MailParameters parameters) =>
         new(sender, parameters, ImmutableList<MailPath>.Empty, ChunkingState.NotStarted);
