@@ -35,6 +35,16 @@ public sealed class RawSmtpClient : IAsyncDisposable
         await _stream.FlushAsync();
     }
 
+    /// <summary>
+    /// Sends the text and the FIN back to back (two system calls, no await between them), so that the server sees the
+    /// hang-up together with the last command rather than whenever the test gets round to disposing the client.
+    /// </summary>
+    public void SendAndHangUp(string text)
+    {
+        _tcp.Client.Send(Encoding.UTF8.GetBytes(text));
+        _tcp.Client.Shutdown(SocketShutdown.Send);
+    }
+
     /// <summary>Sends text and returns the next reply.</summary>
     public async Task<string> CommandAsync(string line)
     {
