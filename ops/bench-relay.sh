@@ -81,6 +81,12 @@ poll=${POLL:-0.02}
 read -r -a build_args <<< "${DOTNET_BUILD_ARGS:--m:1}"
 ticks_per_second=$(getconf CLK_TCK)
 
+# The benchmark installs what it compares against: Debian's postfix (smtp-source, smtp-sink and the MTA itself).
+if ! command -v smtp-source >/dev/null || ! command -v smtp-sink >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y postfix >&2 || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y postfix >&2; }
+  fi
+fi
 for tool in smtp-source smtp-sink; do
   command -v "$tool" >/dev/null || { echo "$tool not found (Debian package: postfix; it is in /usr/sbin)" >&2; exit 1; }
 done
