@@ -23,8 +23,11 @@ public static class Replies
     public static SmtpReply ParameterNotImplemented(string name) => new(555, "5.5.4", $"Parameter {name} not recognized or not implemented");
     public static SmtpReply MessageTooBig(long limit) => new(552, "5.3.4", $"Message size exceeds fixed limit of {limit} octets");
     public static SmtpReply TooManyRecipients { get; } = new(452, "4.5.3", "Too many recipients");
-    /// <summary>The same answer, past the overshoot limit, where it counts as the client's error.</summary>
-    public static SmtpReply TooManyRecipientsOvershoot { get; } = new(452, "4.5.3", "Too many recipients");
+    /// <summary>
+    /// The same code past the overshoot limit, where it counts as the client's error. Its own text, so the log tells the
+    /// two apart; <see cref="Session.ErrorTarpit.IsClientError"/> tells them apart by instance.
+    /// </summary>
+    public static SmtpReply TooManyRecipientsOvershoot { get; } = new(452, "4.5.3", "Too many recipients, and too many refused");
     public static SmtpReply AddressRequiresSmtpUtf8 { get; } = new(553, "5.6.7", "Address requires SMTPUTF8");
     public static SmtpReply RelayDenied { get; } = new(554, "5.7.1", "Relay access denied");
     public static SmtpReply BareLineEnding { get; } = new(521, "5.5.2", "Bare <CR> or <LF> in message data; lines must end in <CR><LF>");

@@ -13,6 +13,7 @@ public static class ErrorTarpit
     /// server's, and RFC 5321 4.5.3.1.10 expects the client to send the rest in a later transaction. Counting it cut
     /// off a client sending 121 RCPTs to a limit of 100 with 421, and lost the 100 recipients already accepted.
     /// </summary>
+    /// By instance: SmtpReply's record equality compares its line list by reference, so an equal-looking reply is not equal.
     public static bool IsClientError(SmtpReply reply) => reply.Code >= 400 && !ReferenceEquals(reply, Replies.TooManyRecipients);
 
     public static TimeSpan DelayBeforeReply(SmtpSession session, SessionLimits limits) =>
