@@ -41,6 +41,10 @@ public sealed class RawSmtpClient : IAsyncDisposable
     /// </summary>
     public void SendAndHangUp(string text)
     {
+        // TCP_CORK holds the bytes back, so the FIN rides in the same segment as the text: the server cannot read
+        // the text before the close has arrived, however the two processes are scheduled.
+        const int ipprotoTcp = 6, tcpCork = 3;
+        _tcp.Client.SetRawSocketOption(ipprotoTcp, tcpCork, BitConverter.GetBytes(1));
         _tcp.Client.Send(Encoding.UTF8.GetBytes(text));
         _tcp.Client.Shutdown(SocketShutdown.Send);
     }

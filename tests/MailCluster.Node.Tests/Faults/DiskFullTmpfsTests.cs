@@ -8,13 +8,14 @@ namespace MailCluster.Node.Tests.Faults;
 
 /// <summary>
 /// A really full file system: the data directory is a small tmpfs, so SQLite gets ENOSPC (SQLITE_FULL) and the node
-/// must say 452 4.3.1 "insufficient system storage", as Postfix does. Growing the tmpfs (remount) is space returning.
+/// must refuse with a 4xx (452 4.3.1 "insufficient system storage", as Postfix does, or 451 4.3.0 when the queue
+/// journal is the store that cannot write), lose nothing, and recover. Growing the tmpfs (remount) is space returning.
 /// Mounting needs root (CI runs as root); elsewhere the test is skipped and DiskFullTests (RLIMIT_FSIZE) still runs.
 /// </summary>
 public sealed class DiskFullTmpfsTests(ITestOutputHelper output)
 {
     [RootFact]
-    public async Task A_full_file_system_answers_452_4_3_1_and_recovers_when_space_returns()
+    public async Task A_full_file_system_answers_4xx_loses_nothing_and_recovers_when_space_returns()
     {
         var clock = Stopwatch.StartNew();
         using var dir = new TempDir();
@@ -38,9 +39,13 @@ public sealed class DiskFullTmpfsTests(ITestOutputHelper output)
                 output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: full after {n} messages: {acknowledged.Count} acknowledged, " +
                                  $"{refusals.Count} refused: {string.Join(" | ", refusals.Distinct().Take(4).Select(r => r.Trim()))}");
                 Assert.False(node.HasExited, $"the node died when the file system filled up\n{node.StdErr}");
-                Assert.All(refusals, r => Assert.StartsWith("4", r)); // temporary, never 5xx, never 250
-                Assert.True(refusals.Any(r => r.StartsWith("452 4.3.1")), "no 452 4.3.1; the node said: " +
-                    string.Join("\n", (node.StdOut + node.StdErr).Split('\n').Where(l => l.Contains("storage unavailable")).Take(3)));
+                // Temporary, never 5xx, never 250. Which store fills first is a race: the spool's SQLITE_FULL is 452 4.3.1
+                // (DiskFullTests checks that on every machine), a queue journal write that cannot finish is 451 4.3.0
+                // after its timeout. Both tell the client to come back, and nothing is lost either way.
+                Assert.NotEmpty(refusals);
+                Assert.All(refusals, r => Assert.True(r.StartsWith("452 4.3.1") || r.StartsWith("451 4.3.0"),
+                    $"refused with {r.Trim()}; the node said: " + string.Join("\n",
+                        (node.StdOut + node.StdErr).Split('\n').Where(l => l.Contains("storage unavailable")).Take(3))));
 
                 // Space returns: the running node takes mail again and delivers everything acknowledged.
                 Run("mount", "-o", "remount,size=64m", dir.DataDir);
