@@ -72,7 +72,7 @@ public sealed class DiskFullTmpfsTests(ITestOutputHelper output)
         }
     }
 
-    private static void Run(string file, params string[] args)
+    internal static void Run(string file, params string[] args)
     {
         using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true })!;
         process.WaitForExit(10_000);
