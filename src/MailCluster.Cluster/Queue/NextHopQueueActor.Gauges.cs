@@ -6,16 +6,18 @@ namespace MailCluster.Cluster.Queue;
 public sealed partial class NextHopQueueActor
 {
     private QueueGauges.Report? _lastDepth;
+    /// <summary>Small queues are scanned after every write too: the queue no longer wakes every second to do it.</summary>
+    private const int FullScanUpTo = 1000;
 
     /// <param name="full">
-    /// Scan every message (recipients, oldest arrival): once per tick. After each journal write only the message
+    /// Scan every message (recipients, oldest arrival): on every wake-up, and after each write while the queue is small. After each journal write only the message
     /// count is refreshed, because a hot queue writes many batches a second and a scan each time would add up.
     /// </param>
     private void ReportDepth(bool full)
     {
         var transport = QueueGauges.TransportOf(_hopKey);
         if (_state.IsEmpty) _lastDepth = new QueueGauges.Report(transport, 0, 0, null);
-        else if (full || _lastDepth is null)
+        else if (full || _lastDepth is null || _state.MessageCount <= FullScanUpTo)
         {
             var recipients = 0;
             DateTimeOffset? oldest = null;

@@ -73,6 +73,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         {
             _bouncing.Remove(failed.Key);
             _log.Warning("queue {0}: bounce for {1} not queued yet, will retry: {2}", _hopKey, failed.Key, failed.Reason);
+            Timers.StartSingleTimer("bounce-retry", Tick.Instance, BounceRetryDelay);
         });
         Command<Tick>(_ =>
         {
@@ -93,7 +94,6 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
 
     protected override void OnReplaySuccess()
     {
-        Timers.StartPeriodicTimer("tick", Tick.Instance, TimeSpan.FromSeconds(1));
         Context.SetReceiveTimeout(_services.Settings.PassivateIdleAfter);
         if (!_state.IsEmpty) _log.Info("queue {0}: recovered {1} messages", _hopKey, _state.MessageCount);
         Self.Tell(Tick.Instance);
@@ -108,7 +108,10 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         else Write(new EntriesAdded(fresh), () => replyTo.Tell(ack));
     }
 
-    /// <summary>Starts workers for due messages up to the window, expires old entries and retries unfinished bounces.</summary>
+    /// <summary>
+    /// Starts workers for due messages up to the window, expires old entries and retries unfinished bounces, then sleeps
+    /// until the next thing is due (<see cref="ScheduleWakeUp"/>).
+    /// </summary>
     private void Work()
     {
         if (_handingOff)
@@ -117,6 +120,18 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
             return;
         }
         var now = Now;
+        try
+        {
+            StartWork(now);
+        }
+        finally
+        {
+            ScheduleWakeUp(now);
+        }
+    }
+
+    private void StartWork(DateTimeOffset now)
+    {
         ExpireOverdue(now);
         StartPendingBounces();
         StartDelayWarnings(now);
