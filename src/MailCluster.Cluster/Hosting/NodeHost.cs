@@ -187,6 +187,7 @@ public sealed class NodeHost : IAsyncDisposable
         var queues = QueueSharding.Start(system, new QueueServices(spool, transports, bounces, settings.Queue), settings.Cluster.IsQueue);
         system.ActorOf(ClusterMetricsActor.Props(settings.Cluster.IsQueue ? queues : null), "cluster-metrics");
         acceptance = new MessageAcceptance(spool, queues, () => routing.Current, settings.Queue.EnqueueTimeout);
+        system.ActorOf(Queue.Reconcile.QueueReconcilerActor.Props(spool, queues), "queue-reconciler");
 
         var pendingWrites = new PendingWrites(settings.Storage.MaxPendingWrites);
         var services = new InboundServices(acceptance, relayPolicy, certificate, settings.Storage.WriteTimeout, settings.PolicyTimeout, pendingWrites);

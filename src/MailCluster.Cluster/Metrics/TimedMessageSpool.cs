@@ -26,5 +26,11 @@ public sealed class TimedMessageSpool(IMessageSpool inner) : IMessageSpool
     public Task<IReadOnlyList<string>> ListQueueIdsAsync(CancellationToken cancellationToken = default) =>
         inner.ListQueueIdsAsync(cancellationToken);
 
+    public Task<IReadOnlyList<SpooledEntry>> LoadQueueEntriesAsync(string queueKey, CancellationToken cancellationToken = default) =>
+        inner.LoadQueueEntriesAsync(queueKey, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListQueueKeysAsync(CancellationToken cancellationToken = default) =>
+        inner.ListQueueKeysAsync(cancellationToken);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using MailCluster.Cluster.Hosting;
 using MailCluster.Core.Routing;
 using MailCluster.Core.Spool;
 
@@ -8,17 +9,25 @@ namespace MailCluster.Cluster.Queue;
 public interface IMessageAcceptance
 {
     /// <summary>
-    /// Completes only once the body is in the spool and every next-hop queue has journaled its entries: the moment
-    /// a 250 may be sent. Throws otherwise, and the caller answers 451; whatever was stored is then withdrawn, because
-    /// the client still holds the message and will send it again. Cancel the token when the caller gives up waiting.
+    /// Completes once the body, the envelope and every recipient's queue entry are in the spool, in one commit: the
+    /// moment a 250 may be sent. Throws otherwise, and the caller answers 451. Cancel the token when the caller gives
+    /// up waiting; whatever gets stored afterwards is then retired, because the client still holds the message.
     /// </summary>
     Task AcceptAsync(SpooledMessage message, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Routes every recipient, stores the body once, then enqueues per next hop and waits for each acknowledgement.</summary>
+/// <summary>
+/// Routes every recipient and stores the message with each recipient's queue key: that single spool commit is the
+/// acceptance. The queues are told afterwards, off the 250 path; a notice that is lost or unacknowledged costs only
+/// time, because the queue reads its rows from the spool (<see cref="ReconcileQueue"/>) when told again, when it
+/// restarts, and when a node restarts or leaves.
+/// </summary>
 public sealed class MessageAcceptance(IMessageSpool spool, IActorRef queues, Func<RoutingTable> routing, TimeSpan enqueueTimeout)
     : IMessageAcceptance
 {
+    /// <summary>How often an unacknowledged queue is asked to reconcile before the node-wide sweeps are left to find the rows.</summary>
+    private const int ReconcileAttempts = 8;
+
     public async Task AcceptAsync(SpooledMessage message, CancellationToken cancellationToken = default)
     {
         var table = routing();
@@ -30,57 +39,54 @@ public sealed class MessageAcceptance(IMessageSpool spool, IActorRef queues, Fun
 
         // The spool rows are the routed recipients (aliases expanded), one per queue entry, so each entry retires its own row.
         var addresses = routed.Select(r => r.Address).ToList();
+        var routes = routed.Select(r => new SpooledRoute(r.Hop.Key, r.OriginalRecipient)).ToList();
         try
         {
-            await spool.StoreAsync(message with { Recipients = addresses }, cancellationToken);
+            await spool.StoreAsync(message with { Recipients = addresses, Routes = routes }, cancellationToken);
+            FaultPoints.Hit(FaultPoints.AfterSpoolCommit);
+            cancellationToken.ThrowIfCancellationRequested();
         }
         catch (OperationCanceledException)
         {
-            // The write may have committed as the caller gave up; no queue knows of it, so its rows go (idempotent).
+            // The write may have committed as the caller gave up and answered 451; the client sends it again, so it goes.
             _ = spool.CompleteRecipientsAsync(message.QueueId, addresses).ContinueWith(_ => { }, TaskScheduler.Default);
             throw;
         }
 
-        var hops = routed.GroupBy(r => r.Hop.Key).ToList();
-        try
+        foreach (var hop in routed.GroupBy(r => r.Hop.Key))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            await Task.WhenAll(hops.Select(hop =>
-            {
-                var entries = hop.Select(r => new QueueEntry(message.QueueId, r.Address, r.OriginalRecipient, message.Sender,
-                    message.ReceivedAt, message.Content.Length)).ToList();
-                return queues.Ask<RecipientsAccepted>(new EnqueueRecipients(hop.Key, entries), enqueueTimeout, cancellationToken);
-            }));
+            var entries = hop.Select(r => new QueueEntry(message.QueueId, r.Address, r.OriginalRecipient, message.Sender,
+                message.ReceivedAt, message.Content.Length)).ToList();
+            _ = NotifyAsync(new EnqueueRecipients(hop.Key, entries));
         }
-        catch (Exception ex)
-        {
-            // A queue that confirmed too late, or confirmed while another did not, would deliver a message the client
-            // sends again (a duplicate) and its body would stay in the spool for good.
-            _ = WithdrawAsync(message.QueueId, hops.Select(h => h.Key).ToList(), addresses);
-            if (ex is AskTimeoutException)
-                throw new QueueUnavailableException($"{message.QueueId}: a delivery queue did not confirm within {enqueueTimeout.TotalSeconds:0.#}s");
-            throw;
-        }
+        FaultPoints.Hit(FaultPoints.AfterQueueNotice);
     }
 
     /// <summary>
-    /// Removes the message from every queue it was sent to (each withdrawal is ordered after that queue's enqueue), then
-    /// its spool rows. If a queue cannot confirm, the body stays: that queue may still hold the entry and deliver it.
+    /// Tells the queue of its new entries. Without an acknowledgement, it is asked to read them from the spool instead
+    /// (always correct, whatever it did meanwhile), with growing pauses.
     /// </summary>
-    private async Task WithdrawAsync(string queueId, IReadOnlyList<string> hopKeys, IReadOnlyList<string> recipients)
+    private async Task NotifyAsync(EnqueueRecipients enqueue)
     {
         try
         {
-            // More patience than the enqueue had: the queue that was too slow then is probably still slow now.
-            var timeout = TimeSpan.FromTicks(Math.Max(enqueueTimeout.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            await Task.WhenAll(hopKeys.Select(hop => queues.Ask<QueueCommandDone>(new WithdrawMessage(hop, queueId), timeout)));
-            await spool.CompleteRecipientsAsync(queueId, recipients);
+            await queues.Ask<RecipientsAccepted>(enqueue, enqueueTimeout);
+            return;
         }
-        catch (Exception)
+        catch (Exception) { }
+        var pause = TimeSpan.FromSeconds(1);
+        for (var attempt = 0; attempt < ReconcileAttempts; attempt++)
         {
-            // Nothing more to do here: a duplicate delivery at worst, never a loss.
+            await Task.Delay(pause);
+            try
+            {
+                await queues.Ask<QueueCommandDone>(new ReconcileQueue(enqueue.HopKey), enqueueTimeout + pause);
+                return;
+            }
+            catch (Exception)
+            {
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
+            }
         }
     }
 }
-
-public sealed class QueueUnavailableException(string message) : Exception(message);

@@ -38,7 +38,7 @@ public sealed partial class NextHopQueueActor
 
     private void StopIfHandedOff()
     {
-        if (_handingOff && _inFlight.Count == 0 && _bouncing.Count == 0 && !IsWriting && _outbox.Count == 0)
+        if (_handingOff && _inFlight.Count == 0 && _bouncing.Count == 0 && !IsWriting && _outbox.Count == 0 && _retiring.Count == 0)
             Context.Stop(Self);
     }
 }

@@ -18,7 +18,6 @@ public sealed partial class NextHopQueueActor
             var count = flush.QueueIds is null ? _state.MessageCount : _state.Select(flush.QueueIds).Count();
             Write(new MessagesFlushed(flush.QueueIds, Now), () => replyTo.Tell(new QueueCommandDone(_hopKey, count)));
         });
-        Command<WithdrawMessage>(Withdraw);
         Command<HoldMessages>(hold => Change(hold.QueueIds, ids => new MessagesHeld(ids)));
         Command<ReleaseMessages>(release => Change(release.QueueIds, ids => new MessagesReleased(ids)));
         Command<DeleteMessages>(delete =>
@@ -40,23 +39,6 @@ public sealed partial class NextHopQueueActor
                 }
                 replyTo.Tell(new QueueCommandDone(_hopKey, doomed.Count));
             });
-        });
-    }
-
-    /// <summary>
-    /// The enqueue this undoes may still be in the outbox or in a write, so the removal goes through the same ordered
-    /// writes, and no worker picks the message up meanwhile. A delivery already under way finishes (a duplicate at worst).
-    /// </summary>
-    private void Withdraw(WithdrawMessage withdraw)
-    {
-        var replyTo = Sender;
-        _withdrawing.Add(withdraw.QueueId);
-        Write(new MessagesDeleted([withdraw.QueueId]), () =>
-        {
-            _withdrawing.Remove(withdraw.QueueId);
-            _mailLog.Info(MailEvents.Deleted, ("queue_id", withdraw.QueueId), ("hop", _hopKey),
-                ("reason", "withdrawn: the client was not told 250 and will send it again"));
-            replyTo.Tell(new QueueCommandDone(_hopKey, 1));
         });
     }
 

@@ -21,7 +21,12 @@ public sealed partial class NextHopQueueActor
         {
             var known = report.Results.Where(r => message.Recipients.TryGetValue(r.Recipient, out var p) && p.Pending).ToList();
             var delivered = known.Where(r => r.Status == DeliveryStatus.Delivered).Select(r => r.Recipient).ToList();
-            if (delivered.Count > 0) events.Add(new RecipientsDelivered(report.QueueId, delivered, now));
+            if (delivered.Count > 0)
+            {
+                // Retiring the rows is the durable record of a delivery; the journal need not hear of it.
+                _state.Apply(new RecipientsDelivered(report.QueueId, delivered, now));
+                Retire(report.QueueId, delivered);
+            }
 
             var failed = known.Where(r => r.Status == DeliveryStatus.Failed)
                 .Select(r => new FailedRecipient(r.Recipient, r.EnhancedStatus, r.Diagnostic, r.RemoteMta)).ToList();
@@ -58,7 +63,6 @@ public sealed partial class NextHopQueueActor
             var last = i == events.Count - 1;
             Write(e, () =>
             {
-                if (e is RecipientsDelivered d) Retire(d.QueueId, d.Recipients);
                 if (last) _inFlight.Remove(report.QueueId);
             });
         }
@@ -173,15 +177,5 @@ public sealed partial class NextHopQueueActor
     {
         _bouncing.Remove(queueId);
         Retire(queueId, recipients);
-    }
-
-    /// <summary>Finished recipients leave the spool; the body goes with the last one. A failure only leaks space, never mail.</summary>
-    private void Retire(string queueId, IReadOnlyList<string> recipients)
-    {
-        var log = _log;
-        _services.Spool.CompleteRecipientsAsync(queueId, recipients).ContinueWith(t =>
-        {
-            if (t.IsFaulted) log.Warning("{0}: could not retire spooled recipients: {1}", queueId, t.Exception?.GetBaseException().Message);
-        }, TaskContinuationOptions.OnlyOnFaulted);
     }
 }

@@ -23,6 +23,14 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         public static readonly Tick Instance = new();
     }
 
+    /// <summary>Work after enqueues: one pass for however many enqueues are in the mailbox, since a pass scans the queue.</summary>
+    private sealed class WorkSoon
+    {
+        public static readonly WorkSoon Instance = new();
+    }
+
+    private bool _workSoonPending;
+
     private sealed record BounceDone(string QueueId, IReadOnlyList<string> Recipients, string BounceQueueId, bool DelayWarning);
 
     private sealed record BounceNotDone(string Key, string Reason);
@@ -33,8 +41,6 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly MailLog _mailLog = MailLog.For(Context);
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
-    /// <summary>Messages being withdrawn (their deletion is not journaled yet): never started.</summary>
-    private readonly HashSet<string> _withdrawing = new(StringComparer.Ordinal);
     /// <summary>Each worker and the message it is delivering (null between jobs).</summary>
     private readonly Dictionary<IActorRef, string?> _workers = [];
 
@@ -64,7 +70,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         {
             if (offer.Snapshot is QueueSnapshot snapshot) _state = QueueState.FromSnapshot(snapshot);
         });
-        Recover<IQueueEvent>(e => _state.Apply(e));
+        Recover<IQueueEvent>(e => _state.Replay(e));
 
         Command<EnqueueRecipients>(OnEnqueue);
         Command<DeliveryReport>(OnReport);
@@ -80,11 +86,18 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
             ReportDepth(full: true);
             Work();
         });
+        Command<WorkSoon>(_ =>
+        {
+            _workSoonPending = false;
+            ReportDepth(full: false);
+            if (!IsWriting) Work();
+        });
         Command<Terminated>(t => OnWorkerGone(t.ActorRef));
         Command<ReceiveTimeout>(_ => PassivateIfIdle());
         Command<HandOff>(_ => OnHandOff());
         OperationCommands();
         SnapshotCommands();
+        SpoolCommands();
     }
 
     public static Akka.Actor.Props Props(string hopKey, QueueServices services) =>
@@ -95,17 +108,27 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     protected override void OnReplaySuccess()
     {
         Context.SetReceiveTimeout(_services.Settings.PassivateIdleAfter);
-        if (!_state.IsEmpty) _log.Info("queue {0}: recovered {1} messages", _hopKey, _state.MessageCount);
         Self.Tell(Tick.Instance);
+        LoadFromSpool();
     }
 
+    /// <summary>
+    /// The entries are durable already (their spool rows), so they are only taken into memory: no journal write. Ones
+    /// this queue finished recently are not taken back, since a resent enqueue must not deliver a message twice.
+    /// </summary>
     private void OnEnqueue(EnqueueRecipients command)
     {
-        var fresh = command.Entries.Where(e => !_state.Contains(e.QueueId, e.Recipient)).ToList();
-        var replyTo = Sender;
-        var ack = new RecipientsAccepted(_hopKey, command.Entries.FirstOrDefault()?.QueueId ?? "", command.Entries.Count);
-        if (fresh.Count == 0) replyTo.Tell(ack);
-        else Write(new EntriesAdded(fresh), () => replyTo.Tell(ack));
+        var fresh = command.Entries.Where(e => !_state.Contains(e.QueueId, e.Recipient) && !IsFinishedHere(e.QueueId, e.Recipient)).ToList();
+        if (fresh.Count > 0) _state.Apply(new EntriesAdded(fresh));
+        Sender.Tell(new RecipientsAccepted(_hopKey, command.Entries.FirstOrDefault()?.QueueId ?? "", command.Entries.Count));
+        if (fresh.Count > 0) RequestWork();
+    }
+
+    private void RequestWork()
+    {
+        if (_workSoonPending) return;
+        _workSoonPending = true;
+        Self.Tell(WorkSoon.Instance);
     }
 
     /// <summary>
@@ -155,7 +178,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
 
     private DeliveryJob? NextJob(DateTimeOffset now)
     {
-        var message = _state.Due(now, _inFlight).FirstOrDefault(m => !_withdrawing.Contains(m.QueueId));
+        var message = _state.Due(now, _inFlight).FirstOrDefault();
         if (message is null) return null;
         _inFlight.Add(message.QueueId);
         var recipients = QueueState.DueRecipients(message, now).Select(r => r.Recipient).ToList();
@@ -166,6 +189,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     {
         var worker = Sender;
         Record(report);
+        RequestWork();
         AdjustWindow(report);
         _workers[worker] = null;
         if (report.WorkerStopping) return;
@@ -224,7 +248,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
 
     private void PassivateIfIdle()
     {
-        if (_state.IsEmpty && _workers.Count == 0 && !IsWriting)
+        if (_state.IsEmpty && _workers.Count == 0 && !IsWriting && _retiring.Count == 0 && !_spoolLoading)
             Context.Parent.Tell(new Passivate(PoisonPill.Instance));
     }
 }

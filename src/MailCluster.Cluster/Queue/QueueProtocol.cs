@@ -17,7 +17,7 @@ public sealed record QueueEntry(
     DateTimeOffset ArrivedAt,
     long Size);
 
-/// <summary>Ingress asks this and answers 250 only after <see cref="RecipientsAccepted"/>. Safe to resend.</summary>
+/// <summary>Ingress sends this once the entries are in the spool (and 250 is on its way). Safe to resend.</summary>
 public sealed record EnqueueRecipients(string HopKey, IReadOnlyList<QueueEntry> Entries) : IQueueCommand;
 
 public sealed record RecipientsAccepted(string HopKey, string QueueId, int Count) : IMailClusterMessage;
@@ -60,9 +60,9 @@ public sealed record ReleaseMessages(string HopKey, IReadOnlyList<string> QueueI
 public sealed record DeleteMessages(string HopKey, IReadOnlyList<string> QueueIds) : IQueueCommand;
 
 /// <summary>
-/// Takes back an entry whose acceptance was not acknowledged to the client (it got 451 and will send the message
-/// again): removed without delivery or bounce. Journaled after any enqueue that reached the queue before it.
+/// Read this queue's entries from the spool and take in any it does not know: sent when a node restarts or leaves, and
+/// by ingress when an enqueue went unacknowledged. Answered with <see cref="QueueCommandDone"/> (entries found).
 /// </summary>
-public sealed record WithdrawMessage(string HopKey, string QueueId) : IQueueCommand;
+public sealed record ReconcileQueue(string HopKey) : IQueueCommand;
 
 public sealed record QueueCommandDone(string HopKey, int Affected) : IMailClusterMessage;

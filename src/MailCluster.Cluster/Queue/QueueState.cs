@@ -26,7 +26,7 @@ public sealed record QueuedMessage(
 /// The state of one next-hop queue, rebuilt from its events. Applying an event is idempotent, because ingress may
 /// resend an enqueue whose acknowledgement it never saw, and entries are keyed by (queue id, recipient).
 /// </summary>
-public sealed class QueueState
+public sealed partial class QueueState
 {
     private readonly Dictionary<string, QueuedMessage> _messages = new(StringComparer.Ordinal);
 

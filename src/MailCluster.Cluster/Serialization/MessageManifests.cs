@@ -35,7 +35,7 @@ public static class MessageManifests
         ("QR1", typeof(ReleaseMessages)),
         ("QX1", typeof(DeleteMessages)),
         ("QD1", typeof(QueueCommandDone)),
-        ("QW1", typeof(WithdrawMessage)),
+        ("QC1", typeof(ReconcileQueue)),
         // rate limits (sharded counters)
         ("RH1", typeof(CountHit)),
         ("RC1", typeof(HitCounted)),

@@ -17,6 +17,12 @@ public interface IMessageSpool : IAsyncDisposable
     Task CompleteRecipientsAsync(string queueId, IReadOnlyList<string> recipients, CancellationToken cancellationToken = default);
     Task<SpooledMessage?> LoadAsync(string queueId, CancellationToken cancellationToken = default);
     Task<IReadOnlyList<string>> ListQueueIdsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The recipients not yet retired that belong to one delivery queue: how it recovers its entries.</summary>
+    Task<IReadOnlyList<SpooledEntry>> LoadQueueEntriesAsync(string queueKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Every queue key with recipients not yet retired, so each of those queues can be woken after a crash.</summary>
+    Task<IReadOnlyList<string>> ListQueueKeysAsync(CancellationToken cancellationToken = default);
 }
 
 public sealed class SpoolUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -158,16 +158,19 @@ public sealed class PostgresMessageSpool : IMessageSpool
         insert.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = messages.Select(m => m.Content.ToArray()).ToArray() });
         commands.BatchCommands.Add(insert);
 
-        var recipients = messages.SelectMany(m => m.Recipients.Select((r, i) => (m.QueueId, Recipient: r, Ordinal: i))).ToArray();
+        var recipients = messages.SelectMany(m => m.Recipients.Select((r, i) => (m.QueueId, Recipient: r, Ordinal: i, Route: m.RouteOf(i))))
+            .ToArray();
         if (recipients.Length == 0) return;
         var rcpt = new NpgsqlBatchCommand("""
-            INSERT INTO spool_recipient (queue_id, recipient, ordinal)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::integer[])
+            INSERT INTO spool_recipient (queue_id, recipient, ordinal, queue_key, original_recipient)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::text[])
             ON CONFLICT (queue_id, recipient) DO NOTHING
             """);
         rcpt.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = recipients.Select(r => r.QueueId).ToArray() });
         rcpt.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = recipients.Select(r => r.Recipient).ToArray() });
         rcpt.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = recipients.Select(r => r.Ordinal).ToArray() });
+        rcpt.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = recipients.Select(r => r.Route.QueueKey).ToArray() });
+        rcpt.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = recipients.Select(r => r.Route.OriginalRecipient).ToArray() });
         commands.BatchCommands.Add(rcpt);
     }
 
@@ -224,6 +227,46 @@ public sealed class PostgresMessageSpool : IMessageSpool
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
             return ids;
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex, cancellationToken))
+        {
+            throw new SpoolUnavailableException($"spool read failed: {ex.Message}", ex);
+        }
+    }
+
+    public async Task<IReadOnlyList<SpooledEntry>> LoadQueueEntriesAsync(string queueKey, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var cmd = _dataSource.CreateCommand("""
+                SELECT r.queue_id, r.recipient, COALESCE(r.original_recipient, r.recipient), m.sender, m.received_at, m.size
+                FROM spool_recipient r JOIN spool_message m ON m.queue_id = r.queue_id
+                WHERE r.queue_key = $1 ORDER BY m.received_at, r.queue_id, r.ordinal
+                """);
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = queueKey });
+            var entries = new List<SpooledEntry>();
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                entries.Add(new SpooledEntry(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetInt32(5)));
+            return entries;
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex, cancellationToken))
+        {
+            throw new SpoolUnavailableException($"spool read failed: {ex.Message}", ex);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ListQueueKeysAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var cmd = _dataSource.CreateCommand(
+                "SELECT DISTINCT queue_key FROM spool_recipient WHERE queue_key IS NOT NULL ORDER BY queue_key");
+            var keys = new List<string>();
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) keys.Add(reader.GetString(0));
+            return keys;
         }
         catch (Exception ex) when (IsDatabaseFailure(ex, cancellationToken))
         {

@@ -20,5 +20,9 @@ internal static class PostgresSpoolSchema
             state        text NOT NULL DEFAULT 'queued',
             PRIMARY KEY (queue_id, recipient)
         );
+        -- The recipient row is the queue entry (one write per accepted message); older schemas get the columns here.
+        ALTER TABLE spool_recipient ADD COLUMN IF NOT EXISTS queue_key text;
+        ALTER TABLE spool_recipient ADD COLUMN IF NOT EXISTS original_recipient text;
+        CREATE INDEX IF NOT EXISTS spool_recipient_queue_key ON spool_recipient (queue_key);
         """;
 }

@@ -71,7 +71,28 @@ public sealed class SqliteMessageSpool : IMessageSpool
         await using var command = connection.CreateCommand();
         command.CommandText = SqliteSpoolSchema.Create;
         await command.ExecuteNonQueryAsync(ct);
+        await AddMissingColumnsAsync(connection, ct);
+        command.CommandText = SqliteSpoolSchema.CreateIndexes;
+        await command.ExecuteNonQueryAsync(ct);
         return spool;
+    }
+
+    /// <summary>A spool file from before the recipient row carried its queue key gets the new columns (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
+    private static async Task AddMissingColumnsAsync(SqliteConnection connection, CancellationToken ct)
+    {
+        var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using (var info = connection.CreateCommand())
+        {
+            info.CommandText = "SELECT name FROM pragma_table_info('spool_recipient')";
+            await using var reader = await info.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) existing.Add(reader.GetString(0));
+        }
+        foreach (var (column, type) in SqliteSpoolSchema.AddedRecipientColumns.Where(c => !existing.Contains(c.Column)))
+        {
+            await using var alter = connection.CreateCommand();
+            alter.CommandText = $"ALTER TABLE spool_recipient ADD COLUMN {column} {type}";
+            await alter.ExecuteNonQueryAsync(ct);
+        }
     }
 
     public Task StoreAsync(SpooledMessage message, CancellationToken cancellationToken = default)
@@ -156,14 +177,22 @@ public sealed class SqliteMessageSpool : IMessageSpool
         }
         await using var rcpt = connection.CreateCommand();
         rcpt.Transaction = tx;
-        rcpt.CommandText = "INSERT OR IGNORE INTO spool_recipient (queue_id, recipient, ordinal) VALUES ($id, $rcpt, $ord)";
-        var id = rcpt.Parameters.AddWithValue("$id", m.QueueId);
+        rcpt.CommandText = """
+            INSERT OR IGNORE INTO spool_recipient (queue_id, recipient, ordinal, queue_key, original_recipient)
+            VALUES ($id, $rcpt, $ord, $key, $orig)
+            """;
+        rcpt.Parameters.AddWithValue("$id", m.QueueId);
         var address = rcpt.Parameters.Add("$rcpt", SqliteType.Text);
         var ordinal = rcpt.Parameters.Add("$ord", SqliteType.Integer);
+        var key = rcpt.Parameters.Add("$key", SqliteType.Text);
+        var original = rcpt.Parameters.Add("$orig", SqliteType.Text);
         for (var i = 0; i < m.Recipients.Count; i++)
         {
+            var route = m.RouteOf(i);
             address.Value = m.Recipients[i];
             ordinal.Value = i;
+            key.Value = (object?)route.QueueKey ?? DBNull.Value;
+            original.Value = (object?)route.OriginalRecipient ?? DBNull.Value;
             await rcpt.ExecuteNonQueryAsync();
         }
     }
@@ -221,6 +250,35 @@ public sealed class SqliteMessageSpool : IMessageSpool
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
         return ids;
+    }
+
+    public async Task<IReadOnlyList<SpooledEntry>> LoadQueueEntriesAsync(string queueKey, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT r.queue_id, r.recipient, COALESCE(r.original_recipient, r.recipient), m.sender, m.received_at, m.size
+            FROM spool_recipient r JOIN spool_message m ON m.queue_id = r.queue_id
+            WHERE r.queue_key = $key ORDER BY m.received_at, r.queue_id, r.ordinal
+            """;
+        cmd.Parameters.AddWithValue("$key", queueKey);
+        var entries = new List<SpooledEntry>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            entries.Add(new SpooledEntry(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetInt64(5)));
+        return entries;
+    }
+
+    public async Task<IReadOnlyList<string>> ListQueueKeysAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT DISTINCT queue_key FROM spool_recipient WHERE queue_key IS NOT NULL ORDER BY queue_key";
+        var keys = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) keys.Add(reader.GetString(0));
+        return keys;
     }
 
     private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken ct)

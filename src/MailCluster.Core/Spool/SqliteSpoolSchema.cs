@@ -21,7 +21,14 @@ internal static class SqliteSpoolSchema
             recipient    TEXT NOT NULL,
             ordinal      INTEGER NOT NULL,
             state        TEXT NOT NULL DEFAULT 'queued',
+            queue_key    TEXT,
+            original_recipient TEXT,
             PRIMARY KEY (queue_id, recipient)
         );
         """;
+
+    /// <summary>Added when the recipient row became the queue entry; older files get the columns on open.</summary>
+    public static readonly (string Column, string Type)[] AddedRecipientColumns = [("queue_key", "TEXT"), ("original_recipient", "TEXT")];
+
+    public const string CreateIndexes = "CREATE INDEX IF NOT EXISTS spool_recipient_queue_key ON spool_recipient (queue_key);";
 }

@@ -30,7 +30,7 @@ public sealed class SerializerTests : IDisposable
         new QueueEntries("local", [new QueueEntryView("Q1", "a@b.test", "s@x.test", T0, "deferred", 1, T0, "e")]),
         new FlushQueue("local", ["Q1"]),
         new DeleteMessages("local", ["Q1"]),
-        new WithdrawMessage("local", "Q1"),
+        new ReconcileQueue("local"),
     ];
 
     [Theory]

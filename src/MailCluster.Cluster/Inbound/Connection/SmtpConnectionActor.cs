@@ -1,3 +1,4 @@
+using MailCluster.Cluster.Hosting;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using MailCluster.Cluster.Logging;
@@ -297,7 +298,7 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
             // Counted until the store answers or the wait times out: a timed-out write may still land later (the
             // client retries, a duplicate at worst), but the session no longer holds its body.
             using var _ = pending;
-            // Cancelling tells the acceptance the client is getting 451, so whatever gets stored later is withdrawn.
+            // Cancelling tells the acceptance the client is getting 451, so whatever gets stored later is retired.
             using var giveUp = new CancellationTokenSource(timeout);
             try
             {
@@ -330,7 +331,15 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
     {
         _mailLog.Info(MailEvents.Accepted, ("queue_id", stored.QueueId), ("session_id", _sessionId), ("client_ip", _remote.Address),
             ("helo", _session.HeloName), ("from", stored.Sender), ("size", stored.Size), ("nrcpt", stored.Recipients));
-        Continue(Replies.Queued(stored.QueueId), ReadCommand);
+        Continue(Replies.Queued(stored.QueueId), FaultPoints.IsArmed ? ReadCommandAfterReplyFault : ReadCommand);
+    }
+
+    /// <summary>For the crash tests: the 250 goes out on the socket, then the fault point may kill the node.</summary>
+    private async Task<object> ReadCommandAfterReplyFault()
+    {
+        await _wire.FlushAsync();
+        FaultPoints.Hit(FaultPoints.AfterReply);
+        return await ReadCommand();
     }
 
     private void OnNotStored(MessageNotStored failed)

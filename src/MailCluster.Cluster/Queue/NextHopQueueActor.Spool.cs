@@ -1,0 +1,108 @@
+using Akka.Actor;
+using Akka.Event;
+using MailCluster.Core.Spool;
+
+namespace MailCluster.Cluster.Queue;
+
+/// <summary>
+/// The spool rows are the queue's entries. Ingress writes them (one commit per group of messages, the only durable
+/// write before 250) and then tells the queue, which keeps the entries in memory without journaling them. After a
+/// restart, a rebalance or a lost notice (<see cref="ReconcileQueue"/>), the queue reads its rows back. A finished
+/// recipient leaves by retiring its row; a delivery needs no journal write at all.
+/// </summary>
+public sealed partial class NextHopQueueActor
+{
+    private sealed record SpoolEntriesLoaded(IReadOnlyList<SpooledEntry> Entries);
+
+    private sealed record SpoolLoadFailed(string Reason);
+
+    private sealed record RetireDone(string QueueId, IReadOnlyList<string> Recipients, string? Error);
+
+    private sealed record RetireAgain(string QueueId, IReadOnlyList<string> Recipients);
+
+    private static readonly TimeSpan SpoolRetryDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>Retired recipients, remembered long past any enqueue resend or spool read that could still bring them back.</summary>
+    private readonly RetiredEntries _retired = new(TimeSpan.FromMinutes(15));
+    /// <summary>Recipients whose rows are being retired: finished here, but still in the spool.</summary>
+    private readonly Dictionary<string, HashSet<string>> _retiring = new(StringComparer.Ordinal);
+    private bool _spoolLoaded;
+    private bool _spoolLoading;
+    private readonly List<IActorRef> _reconcileWaiters = [];
+
+    private void SpoolCommands()
+    {
+        Command<SpoolEntriesLoaded>(OnSpoolLoaded);
+        Command<SpoolLoadFailed>(failed =>
+        {
+            _spoolLoading = false;
+            _log.Warning("queue {0}: could not read its entries from the spool, will retry: {1}", _hopKey, failed.Reason);
+            Timers.StartSingleTimer("spool-load", new ReconcileQueue(_hopKey), SpoolRetryDelay);
+        });
+        Command<ReconcileQueue>(_ =>
+        {
+            if (!Sender.IsNobody() && !Sender.Equals(Self)) _reconcileWaiters.Add(Sender);
+            LoadFromSpool();
+        });
+        Command<RetireDone>(OnRetireDone);
+        Command<RetireAgain>(again => Retire(again.QueueId, again.Recipients));
+    }
+
+    private void LoadFromSpool()
+    {
+        if (_spoolLoading) return;
+        _spoolLoading = true;
+        _services.Spool.LoadQueueEntriesAsync(_hopKey).PipeTo(Self,
+            success: entries => new SpoolEntriesLoaded(entries),
+            failure: ex => new SpoolLoadFailed(ex.GetBaseException().Message));
+    }
+
+    private void OnSpoolLoaded(SpoolEntriesLoaded loaded)
+    {
+        _spoolLoading = false;
+        var before = _state.MessageCount;
+        var finished = _state.MergeFromSpool(
+            loaded.Entries.Select(e => new QueueEntry(e.QueueId, e.Recipient, e.OriginalRecipient, e.Sender, e.ReceivedAt, e.Size)),
+            IsFinishedHere);
+        foreach (var (queueId, recipients) in finished) Retire(queueId, recipients);
+        var added = _state.MessageCount - before;
+        if (added > 0 && _spoolLoaded) _log.Info("queue {0}: found {1} messages in the spool it had not been told of", _hopKey, added);
+        else if (!_spoolLoaded && !_state.IsEmpty) _log.Info("queue {0}: recovered {1} messages", _hopKey, _state.MessageCount);
+        _spoolLoaded = true;
+        foreach (var waiter in _reconcileWaiters) waiter.Tell(new QueueCommandDone(_hopKey, added));
+        _reconcileWaiters.Clear();
+        ReportDepth(full: true);
+        Work();
+    }
+
+    private bool IsFinishedHere(string queueId, string recipient) =>
+        _retired.Contains(queueId, recipient) || (_retiring.TryGetValue(queueId, out var r) && r.Contains(recipient));
+
+    /// <summary>Finished recipients leave the spool; the body goes with the last one. Retried until the spool confirms.</summary>
+    private void Retire(string queueId, IReadOnlyList<string> recipients)
+    {
+        if (!_retiring.TryGetValue(queueId, out var pending)) _retiring[queueId] = pending = new HashSet<string>(StringComparer.Ordinal);
+        pending.UnionWith(recipients);
+        _services.Spool.CompleteRecipientsAsync(queueId, recipients).PipeTo(Self,
+            success: () => new RetireDone(queueId, recipients, null),
+            failure: ex => new RetireDone(queueId, recipients, ex.GetBaseException().Message));
+    }
+
+    private void OnRetireDone(RetireDone done)
+    {
+        if (done.Error is not null)
+        {
+            // Still finished here (in _retiring), so nothing brings it back meanwhile; the row just stays a little longer.
+            _log.Warning("{0}: could not retire spooled recipients, will retry: {1}", done.QueueId, done.Error);
+            Timers.StartSingleTimer("retire-" + done.QueueId, new RetireAgain(done.QueueId, done.Recipients), SpoolRetryDelay);
+            return;
+        }
+        if (_retiring.TryGetValue(done.QueueId, out var pending))
+        {
+            pending.ExceptWith(done.Recipients);
+            if (pending.Count == 0) _retiring.Remove(done.QueueId);
+        }
+        _retired.Add(done.QueueId, done.Recipients, Now);
+        if (_handingOff) StopIfHandedOff();
+    }
+}
