@@ -9,6 +9,8 @@ namespace MailCluster.Cluster.Hosting;
 /// </summary>
 public static class FaultPoints
 {
+    /// <summary>The message is routed and about to be stored: nothing is durable yet.</summary>
+    public const string BeforeSpoolCommit = "acceptance.before-spool-commit";
     /// <summary>The spool commit is done; no queue has been told and no 250 sent.</summary>
     public const string AfterSpoolCommit = "acceptance.after-spool-commit";
     /// <summary>The queues have been sent their notices; the 250 is not sent yet.</summary>

@@ -186,7 +186,10 @@ public sealed class NodeHost : IAsyncDisposable
         var transports = new DeliveryTransportFactory(settings.Delivery, settings.HostName);
         var queues = QueueSharding.Start(system, new QueueServices(spool, transports, bounces, settings.Queue), settings.Cluster.IsQueue);
         system.ActorOf(ClusterMetricsActor.Props(settings.Cluster.IsQueue ? queues : null), "cluster-metrics");
-        acceptance = new MessageAcceptance(spool, queues, () => routing.Current, settings.Queue.EnqueueTimeout);
+        // The session gives up on the whole acceptance after write-timeout; the notice wait must end well before that,
+        // or a stored message could be answered 451 (and sent again by the client).
+        var noticeTimeout = TimeSpan.FromTicks(Math.Min(settings.Queue.EnqueueTimeout.Ticks, settings.Storage.WriteTimeout.Ticks / 2));
+        acceptance = new MessageAcceptance(spool, queues, () => routing.Current, noticeTimeout);
         system.ActorOf(Queue.Reconcile.QueueReconcilerActor.Props(spool, queues), "queue-reconciler");
 
         var pendingWrites = new PendingWrites(settings.Storage.MaxPendingWrites);

@@ -18,8 +18,8 @@ public interface IMessageAcceptance
 
 /// <summary>
 /// Routes every recipient and stores the message with each recipient's queue key: that single spool commit is the
-/// acceptance. The queues are told afterwards, off the 250 path; a notice that is lost or unacknowledged costs only
-/// time, because the queue reads its rows from the spool (<see cref="ReconcileQueue"/>) when told again, when it
+/// acceptance, the only durable write before 250. The queues are told afterwards; a notice that is lost or
+/// unacknowledged costs only time, because the queue reads its rows from the spool (<see cref="ReconcileQueue"/>) when told again, when it
 /// restarts, and when a node restarts or leaves.
 /// </summary>
 public sealed class MessageAcceptance(IMessageSpool spool, IActorRef queues, Func<RoutingTable> routing, TimeSpan enqueueTimeout)
@@ -40,6 +40,7 @@ public sealed class MessageAcceptance(IMessageSpool spool, IActorRef queues, Fun
         // The spool rows are the routed recipients (aliases expanded), one per queue entry, so each entry retires its own row.
         var addresses = routed.Select(r => r.Address).ToList();
         var routes = routed.Select(r => new SpooledRoute(r.Hop.Key, r.OriginalRecipient)).ToList();
+        FaultPoints.Hit(FaultPoints.BeforeSpoolCommit);
         try
         {
             await spool.StoreAsync(message with { Recipients = addresses, Routes = routes }, cancellationToken);
@@ -53,18 +54,18 @@ public sealed class MessageAcceptance(IMessageSpool spool, IActorRef queues, Fun
             throw;
         }
 
-        foreach (var hop in routed.GroupBy(r => r.Hop.Key))
-        {
-            var entries = hop.Select(r => new QueueEntry(message.QueueId, r.Address, r.OriginalRecipient, message.Sender,
-                message.ReceivedAt, message.Content.Length)).ToList();
-            _ = NotifyAsync(new EnqueueRecipients(hop.Key, entries));
-        }
+        // The notices are waited for (an in-memory round trip, no write), so a queue listing right after the 250 shows
+        // the message; one that is not acknowledged in time does not hold the 250 back: the rows are the entries.
+        var notices = routed.GroupBy(r => r.Hop.Key).Select(hop => NotifyAsync(new EnqueueRecipients(hop.Key,
+            hop.Select(r => new QueueEntry(message.QueueId, r.Address, r.OriginalRecipient, message.Sender,
+                message.ReceivedAt, message.Content.Length)).ToList()))).ToList();
+        await Task.WhenAll(notices);
         FaultPoints.Hit(FaultPoints.AfterQueueNotice);
     }
 
     /// <summary>
     /// Tells the queue of its new entries. Without an acknowledgement, it is asked to read them from the spool instead
-    /// (always correct, whatever it did meanwhile), with growing pauses.
+    /// (always correct, whatever it did meanwhile), with growing pauses, in the background.
     /// </summary>
     private async Task NotifyAsync(EnqueueRecipients enqueue)
     {
@@ -73,14 +74,21 @@ public sealed class MessageAcceptance(IMessageSpool spool, IActorRef queues, Fun
             await queues.Ask<RecipientsAccepted>(enqueue, enqueueTimeout);
             return;
         }
-        catch (Exception) { }
+        catch (Exception)
+        {
+            _ = ReconcileUntilAcknowledgedAsync(enqueue.HopKey);
+        }
+    }
+
+    private async Task ReconcileUntilAcknowledgedAsync(string hopKey)
+    {
         var pause = TimeSpan.FromSeconds(1);
         for (var attempt = 0; attempt < ReconcileAttempts; attempt++)
         {
             await Task.Delay(pause);
             try
             {
-                await queues.Ask<QueueCommandDone>(new ReconcileQueue(enqueue.HopKey), enqueueTimeout + pause);
+                await queues.Ask<QueueCommandDone>(new ReconcileQueue(hopKey), enqueueTimeout + pause);
                 return;
             }
             catch (Exception)

@@ -177,6 +177,7 @@ public sealed class AuthLockoutTests
             mailcluster.auth.users."slow@local.test" { password-hash = "{{slowHash}}" }
             mailcluster.auth.password-checks { max-concurrent = 1, max-waiting = 0 }
             mailcluster.auth.lockout { max-failures-per-ip = 0, max-failures-per-login = 0 }
+            mailcluster.policy.timeout = 120s
             """));
         await using var slow = await RawSmtpClient.ConnectAsync(node.Host.Endpoints["submission"]);
         await slow.CommandAsync("EHLO mua.example\r\n");
