@@ -11,7 +11,7 @@ namespace MailCluster.Cluster.Tests;
 /// </summary>
 public sealed partial class ReferenceKeysTests
 {
-    public enum Kind { Int, Bool, Duration, Size, String, List, Map }
+    public enum Kind { Int, Number, Bool, Duration, Size, String, List, Map }
 
     /// <summary>Keys where every string is a valid value, so there is no out-of-range string to try.</summary>
     private static readonly Dictionary<string, string> AnyStringIsValid = new()
@@ -62,6 +62,7 @@ public sealed partial class ReferenceKeysTests
         string[] values = kind switch
         {
             Kind.Int => ["lots", "1.5", "99999999999"],
+            Kind.Number => ["lots", "[1.5]"],
             Kind.Bool => ["maybe", "[on]"],
             Kind.Duration => ["soon", "[5s]"],
             Kind.Size => ["huge", "[1 MiB]"],
@@ -83,6 +84,7 @@ public sealed partial class ReferenceKeysTests
         var value = OutOfRange.TryGetValue(path, out var special) ? special : kind switch
         {
             Kind.Int => "-1",
+            Kind.Number => "-0.5",
             Kind.Duration => "-1s",
             Kind.Size => "0",
             Kind.String => "\"not a valid value!\"",
@@ -151,6 +153,7 @@ public sealed partial class ReferenceKeysTests
         {
             "on" or "off" or "true" or "false" => Kind.Bool,
             _ when int.TryParse(text, out _) => Kind.Int,
+            _ when double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) => Kind.Number,
             _ when DurationText().IsMatch(text) => Kind.Duration,
             _ when SizeText().IsMatch(text) => Kind.Size,
             _ => Kind.String,

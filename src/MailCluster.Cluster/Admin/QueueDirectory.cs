@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using MailCluster.Cluster.Queue;
+using MailCluster.Core.Queue;
 
 namespace MailCluster.Cluster.Admin;
 
@@ -13,11 +14,19 @@ namespace MailCluster.Cluster.Admin;
 /// </summary>
 public sealed class QueueDirectory(ActorSystem system, IActorRef queues, TimeSpan timeout)
 {
-    public async Task<IReadOnlyList<string>> HopKeysAsync()
+    /// <summary>Every queue entity in the cluster: hop keys, and "hop#n" for the partitions of a partitioned hop.</summary>
+    public async Task<IReadOnlyList<string>> EntityIdsAsync()
     {
         var states = await Task.WhenAll(QueueRegions().Select(RegionStateAsync));
         return states.SelectMany(s => s.Shards).SelectMany(s => s.EntityIds).Distinct().Order(StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>The next hops, each once however many partitions it has: what the postmaster sees as queues.</summary>
+    public async Task<IReadOnlyList<string>> HopKeysAsync() =>
+        (await EntityIdsAsync()).Select(QueueKey.HopOf).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    private async Task<IReadOnlyList<string>> PartitionsOfAsync(string hopKey) =>
+        (await EntityIdsAsync()).Where(id => QueueKey.HopOf(id) == hopKey).ToList();
 
     private IEnumerable<ActorSelection> QueueRegions() =>
         Akka.Cluster.Cluster.Get(system).State.Members
@@ -32,9 +41,23 @@ public sealed class QueueDirectory(ActorSystem system, IActorRef queues, TimeSpa
 
     public async Task<bool> ExistsAsync(string hopKey) => (await HopKeysAsync()).Contains(hopKey);
 
-    public Task<QueueSummary> SummaryAsync(string hopKey) => queues.Ask<QueueSummary>(new GetQueueSummary(hopKey), timeout);
+    /// <summary>One summary for the hop: its partitions' counts added up, the oldest arrival of all, a last error.</summary>
+    public async Task<QueueSummary> SummaryAsync(string hopKey)
+    {
+        var parts = await Task.WhenAll((await PartitionsOfAsync(hopKey))
+            .Select(id => queues.Ask<QueueSummary>(new GetQueueSummary(id), timeout)));
+        return new QueueSummary(hopKey, parts.Sum(p => p.Active), parts.Sum(p => p.Deferred), parts.Sum(p => p.Held),
+            parts.Sum(p => p.InFlight), parts.Select(p => p.OldestArrival).Where(a => a is not null).DefaultIfEmpty(null).Min(),
+            parts.Select(p => p.LastError).FirstOrDefault(e => e is not null));
+    }
 
-    public Task<QueueEntries> EntriesAsync(string hopKey) => queues.Ask<QueueEntries>(new GetQueueEntries(hopKey), timeout);
+    /// <summary>The hop's entries, from all its partitions.</summary>
+    public async Task<QueueEntries> EntriesAsync(string hopKey)
+    {
+        var parts = await Task.WhenAll((await PartitionsOfAsync(hopKey))
+            .Select(id => queues.Ask<QueueEntries>(new GetQueueEntries(id), timeout)));
+        return new QueueEntries(hopKey, parts.SelectMany(p => p.Entries).OrderBy(e => e.ArrivedAt).ToList());
+    }
 
     public async Task<IReadOnlyList<QueueSummary>> SummariesAsync() =>
         await Task.WhenAll((await HopKeysAsync()).Select(SummaryAsync));
@@ -42,10 +65,21 @@ public sealed class QueueDirectory(ActorSystem system, IActorRef queues, TimeSpa
     public async Task<IReadOnlyList<QueueEntries>> AllEntriesAsync() =>
         await Task.WhenAll((await HopKeysAsync()).Select(EntriesAsync));
 
-    /// <summary>Sends one command per queue and adds up what they changed.</summary>
+    /// <summary>Sends each command to every partition of its hop and adds up what they changed.</summary>
     public async Task<int> ApplyAsync(IEnumerable<IQueueCommand> commands)
     {
-        var done = await Task.WhenAll(commands.Select(c => queues.Ask<QueueCommandDone>(c, timeout)));
+        var entities = await EntityIdsAsync();
+        var sent = commands.SelectMany(c => entities.Where(id => QueueKey.HopOf(id) == c.HopKey).Select(id => Retarget(c, id)));
+        var done = await Task.WhenAll(sent.Select(c => queues.Ask<QueueCommandDone>(c, timeout)));
         return done.Sum(d => d.Affected);
     }
+
+    private static IQueueCommand Retarget(IQueueCommand command, string entityId) => command switch
+    {
+        FlushQueue c => c with { HopKey = entityId },
+        HoldMessages c => c with { HopKey = entityId },
+        ReleaseMessages c => c with { HopKey = entityId },
+        DeleteMessages c => c with { HopKey = entityId },
+        _ => throw new ArgumentException($"{command.GetType().Name} is not an operator command"),
+    };
 }

@@ -62,6 +62,11 @@ public sealed class ConfigReader(Config config, string basePath, List<ConfigProb
         Check(relative, Read(relative, fallback, "a number such as 0.8", p => config.GetDouble(p, fallback)),
             v => v is > 0 and <= 1, "must be greater than 0 and at most 1", fallback);
 
+    /// <summary>A number of zero or more, such as a rate (0 usually meaning "no limit").</summary>
+    public double NonNegativeNumber(string relative, double fallback) =>
+        Check(relative, Read(relative, fallback, "a number such as 10 or 0.5", p => config.GetDouble(p, fallback)),
+            v => v >= 0 && double.IsFinite(v), "must be a number of 0 or more", fallback);
+
     public int PositiveInt(string relative, int fallback) =>
         Check(relative, Scalar(relative, fallback, "an integer", p => config.GetInt(p, fallback)), v => v > 0, "must be greater than 0", fallback);
 

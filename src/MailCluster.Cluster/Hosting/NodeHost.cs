@@ -189,7 +189,10 @@ public sealed class NodeHost : IAsyncDisposable
         // The session gives up on the whole acceptance after write-timeout; the notice wait must end well before that,
         // or a stored message could be answered 451 (and sent again by the client).
         var noticeTimeout = TimeSpan.FromTicks(Math.Min(settings.Queue.EnqueueTimeout.Ticks, settings.Storage.WriteTimeout.Ticks / 2));
-        acceptance = new MessageAcceptance(spool, queues, () => routing.Current, noticeTimeout);
+        var localQueues = new Queue.Placement.LocalQueueEntities();
+        if (settings.Cluster.IsQueue) system.ActorOf(Queue.Placement.LocalQueuesWatcherActor.Props(queues, localQueues), "local-queues");
+        var placement = new Queue.Placement.QueuePlacement(hop => settings.Queue.For(hop).Partitions, localQueues);
+        acceptance = new MessageAcceptance(spool, queues, () => routing.Current, noticeTimeout, placement);
         system.ActorOf(Queue.Reconcile.QueueReconcilerActor.Props(spool, queues), "queue-reconciler");
 
         var pendingWrites = new PendingWrites(settings.Storage.MaxPendingWrites);

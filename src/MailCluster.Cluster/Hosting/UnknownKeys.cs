@@ -121,7 +121,8 @@ public static class UnknownKeys
 
     /// <summary>What QueueSettingsLoader reads per destination.</summary>
     private static readonly string[] DestinationKeys =
-        ["max-concurrency", "initial-concurrency", "retry.minimum-backoff", "retry.maximum-backoff", "retry.maximum-lifetime", "retry.delay-warning-after"];
+        ["max-concurrency", "initial-concurrency", "retry.minimum-backoff", "retry.maximum-backoff", "retry.maximum-lifetime", "retry.delay-warning-after",
+         "partitions", "rate-limit.messages-per-second", "rate-limit.messages-per-minute", "rate-limit.connections-per-minute"];
 
     // ---- akka.* ----
 

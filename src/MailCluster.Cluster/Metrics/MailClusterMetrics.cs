@@ -16,6 +16,10 @@ public static class MailClusterMetrics
     private static readonly Counter<long> Accepted = Meter.CreateCounter<long>(
         "mailcluster_messages_accepted", "messages", "Messages accepted (250 after DATA/BDAT).");
 
+    private static readonly Counter<long> QueueNotices = Meter.CreateCounter<long>(
+        "mailcluster_queue_notices", "notices",
+        "Accepted messages' notices to their queue entities, by locality: local (same node, no remoting) or remote.");
+
     private static readonly Counter<long> Refused = Meter.CreateCounter<long>(
         "mailcluster_commands_refused", "commands", "MAIL FROM / RCPT TO refused by policy, by verdict (reject/defer) and rule.");
 
@@ -26,7 +30,7 @@ public static class MailClusterMetrics
         "mailcluster_smtp_sessions_active", "sessions", "SMTP sessions open now.");
 
     private static readonly UpDownCounter<long> PendingWrites = Meter.CreateUpDownCounter<long>(
-        "mailcluster_storage_pending_writes", "messages", "Accepted bodies whose durable write (spool and journal) is in progress.");
+        "mailcluster_storage_pending_writes", "messages", "Accepted bodies whose durable write (the spool commit) is in progress.");
 
     private static readonly Counter<long> BusyRefusals = Meter.CreateCounter<long>(
         "mailcluster_storage_busy_refusals", "refusals",
@@ -45,7 +49,7 @@ public static class MailClusterMetrics
         "mailcluster_auth_busy_refusals", "attempts", "AUTH attempts refused with 454 4.7.0 because auth.password-checks was saturated.");
 
     private static readonly Histogram<double> AcceptLatency = Meter.CreateHistogram<double>(
-        "mailcluster_accept_latency_seconds", "s", "End of DATA to the durable 250: spool fsync plus queue journaling.");
+        "mailcluster_accept_latency_seconds", "s", "End of DATA to the durable 250: the spool commit plus the queue's in-memory acknowledgement.");
 
     private static readonly Histogram<double> JournalWriteLatency = Meter.CreateHistogram<double>(
         "mailcluster_journal_write_seconds", "s", "One group-commit write of a next-hop queue's events to the journal (PersistAll to stored).");
@@ -89,6 +93,9 @@ public static class MailClusterMetrics
 
     public static void SpoolWritten(string operation, TimeSpan latency) =>
         SpoolWriteLatency.Record(latency.TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
+
+    public static void QueueNotice(bool local) =>
+        QueueNotices.Add(1, new KeyValuePair<string, object?>("locality", local ? "local" : "remote"));
 
     public static void MessageAccepted(TimeSpan latency)
     {

@@ -1,5 +1,7 @@
 using Akka.Actor;
 using MailCluster.Cluster.Hosting;
+using MailCluster.Cluster.Metrics;
+using MailCluster.Cluster.Queue.Placement;
 using MailCluster.Core.Routing;
 using MailCluster.Core.Spool;
 
@@ -22,8 +24,8 @@ public interface IMessageAcceptance
 /// unacknowledged costs only time, because the queue reads its rows from the spool (<see cref="ReconcileQueue"/>) when told again, when it
 /// restarts, and when a node restarts or leaves.
 /// </summary>
-public sealed class MessageAcceptance(IMessageSpool spool, IActorRef queues, Func<RoutingTable> routing, TimeSpan enqueueTimeout)
-    : IMessageAcceptance
+public sealed class MessageAcceptance(IMessageSpool spool, IActorRef queues, Func<RoutingTable> routing, TimeSpan enqueueTimeout,
+    QueuePlacement placement) : IMessageAcceptance
 {
     /// <summary>How often an unacknowledged queue is asked to reconcile before the node-wide sweeps are left to find the rows.</summary>
     private const int ReconcileAttempts = 8;
@@ -39,7 +41,10 @@ public sealed class MessageAcceptance(IMessageSpool spool, IActorRef queues, Fun
 
         // The spool rows are the routed recipients (aliases expanded), one per queue entry, so each entry retires its own row.
         var addresses = routed.Select(r => r.Address).ToList();
-        var routes = routed.Select(r => new SpooledRoute(r.Hop.Key, r.OriginalRecipient)).ToList();
+        // One queue entity per hop for this message (a partition, for a partitioned hop), so a message's recipients
+        // for one destination stay together and go in one transaction.
+        var entityOf = routed.Select(r => r.Hop.Key).Distinct().ToDictionary(hop => hop, placement.EntityFor);
+        var routes = routed.Select(r => new SpooledRoute(entityOf[r.Hop.Key], r.OriginalRecipient)).ToList();
         FaultPoints.Hit(FaultPoints.BeforeSpoolCommit);
         try
         {
@@ -56,7 +61,7 @@ public sealed class MessageAcceptance(IMessageSpool spool, IActorRef queues, Fun
 
         // The notices are waited for (an in-memory round trip, no write), so a queue listing right after the 250 shows
         // the message; one that is not acknowledged in time does not hold the 250 back: the rows are the entries.
-        var notices = routed.GroupBy(r => r.Hop.Key).Select(hop => NotifyAsync(new EnqueueRecipients(hop.Key,
+        var notices = routed.GroupBy(r => entityOf[r.Hop.Key]).Select(hop => NotifyAsync(new EnqueueRecipients(hop.Key,
             hop.Select(r => new QueueEntry(message.QueueId, r.Address, r.OriginalRecipient, message.Sender,
                 message.ReceivedAt, message.Content.Length)).ToList()))).ToList();
         await Task.WhenAll(notices);
@@ -69,6 +74,7 @@ public sealed class MessageAcceptance(IMessageSpool spool, IActorRef queues, Fun
     /// </summary>
     private async Task NotifyAsync(EnqueueRecipients enqueue)
     {
+        MailClusterMetrics.QueueNotice(placement.IsLocal(enqueue.HopKey));
         try
         {
             await queues.Ask<RecipientsAccepted>(enqueue, enqueueTimeout);

@@ -23,7 +23,7 @@ public sealed partial class NextHopQueueActor
     private void OnHandOff()
     {
         if (!_handingOff && _inFlight.Count > 0)
-            _log.Info("queue {0}: handing off after {1} deliveries under way finish", _hopKey, _inFlight.Count);
+            _log.Info("queue {0}: handing off after {1} deliveries under way finish", _entityId, _inFlight.Count);
         _handingOff = true;
         foreach (var worker in _idle.Keys.ToList()) RetireWorker(worker);
         StopIfHandedOff();

@@ -68,9 +68,9 @@ public sealed partial class NextHopQueueActor
             DeleteMessages(saved.Metadata.SequenceNr);
             DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
         });
-        Command<SaveSnapshotFailure>(failed => _log.Warning("queue {0}: snapshot failed: {1}", _hopKey, failed.Cause.Message));
+        Command<SaveSnapshotFailure>(failed => _log.Warning("queue {0}: snapshot failed: {1}", _entityId, failed.Cause.Message));
         Command<DeleteMessagesSuccess>(_ => { });
-        Command<DeleteMessagesFailure>(failed => _log.Warning("queue {0}: event cleanup failed: {1}", _hopKey, failed.Cause.Message));
+        Command<DeleteMessagesFailure>(failed => _log.Warning("queue {0}: event cleanup failed: {1}", _entityId, failed.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
     }

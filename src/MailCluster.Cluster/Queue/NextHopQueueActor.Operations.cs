@@ -8,7 +8,7 @@ public sealed partial class NextHopQueueActor
 {
     private void OperationCommands()
     {
-        Command<GetQueueEntries>(_ => Sender.Tell(new QueueEntries(_hopKey, Views(Now).ToList())));
+        Command<GetQueueEntries>(_ => Sender.Tell(new QueueEntries(_entityId, Views(Now).ToList())));
         Command<GetQueueSummary>(_ => Sender.Tell(Summary(Now)));
         Command<FlushQueue>(flush =>
         {
@@ -16,7 +16,7 @@ public sealed partial class NextHopQueueActor
             _concurrency = NewWindow();
             _flushRequested = true;
             var count = flush.QueueIds is null ? _state.MessageCount : _state.Select(flush.QueueIds).Count();
-            Write(new MessagesFlushed(flush.QueueIds, Now), () => replyTo.Tell(new QueueCommandDone(_hopKey, count)));
+            Write(new MessagesFlushed(flush.QueueIds, Now), () => replyTo.Tell(new QueueCommandDone(_entityId, count)));
         });
         Command<HoldMessages>(hold => Change(hold.QueueIds, ids => new MessagesHeld(ids)));
         Command<ReleaseMessages>(release => Change(release.QueueIds, ids => new MessagesReleased(ids)));
@@ -26,18 +26,18 @@ public sealed partial class NextHopQueueActor
             var replyTo = Sender;
             if (doomed.Count == 0)
             {
-                replyTo.Tell(new QueueCommandDone(_hopKey, 0));
+                replyTo.Tell(new QueueCommandDone(_entityId, 0));
                 return;
             }
             Write(new MessagesDeleted(doomed.Select(m => m.QueueId).ToList()), () =>
             {
                 foreach (var m in doomed)
                 {
-                    _mailLog.Info(MailEvents.Deleted, ("queue_id", m.QueueId), ("hop", _hopKey), ("nrcpt", m.Recipients.Count),
+                    _mailLog.Info(MailEvents.Deleted, ("queue_id", m.QueueId), ("hop", _hop), ("nrcpt", m.Recipients.Count),
                         ("reason", "removed by the administrator"));
                     Retire(m.QueueId, m.Recipients.Keys.ToList());
                 }
-                replyTo.Tell(new QueueCommandDone(_hopKey, doomed.Count));
+                replyTo.Tell(new QueueCommandDone(_entityId, doomed.Count));
             });
         });
     }
@@ -46,8 +46,8 @@ public sealed partial class NextHopQueueActor
     {
         var ids = _state.Select(queueIds).Select(m => m.QueueId).ToList();
         var replyTo = Sender;
-        if (ids.Count == 0) replyTo.Tell(new QueueCommandDone(_hopKey, 0));
-        else Write(toEvent(ids), () => replyTo.Tell(new QueueCommandDone(_hopKey, ids.Count)));
+        if (ids.Count == 0) replyTo.Tell(new QueueCommandDone(_entityId, 0));
+        else Write(toEvent(ids), () => replyTo.Tell(new QueueCommandDone(_entityId, ids.Count)));
     }
 
     private IEnumerable<QueueEntryView> Views(DateTimeOffset now) =>
@@ -68,6 +68,6 @@ public sealed partial class NextHopQueueActor
         var states = Views(now).GroupBy(v => v.State).ToDictionary(g => g.Key, g => g.Count());
         int Count(string s) => states.GetValueOrDefault(s);
         var oldest = _state.Messages.Select(m => (DateTimeOffset?)m.ArrivedAt).DefaultIfEmpty(null).Min();
-        return new QueueSummary(_hopKey, Count("active"), Count("deferred"), Count("held"), Count("delivering"), oldest, _state.LastError);
+        return new QueueSummary(_entityId, Count("active"), Count("deferred"), Count("held"), Count("delivering"), oldest, _state.LastError);
     }
 }

@@ -81,7 +81,7 @@ public sealed partial class NextHopQueueActor
                 _ when retryAt.ContainsKey(r.Recipient) => (MailEvents.Deferred, "reason"),
                 _ => (MailEvents.Expired, "reason"),
             };
-            _mailLog.Info(name, ("queue_id", message.QueueId), ("to", r.Recipient), ("relay", r.RemoteMta ?? _hopKey),
+            _mailLog.Info(name, ("queue_id", message.QueueId), ("to", r.Recipient), ("relay", r.RemoteMta ?? _hop),
                 ("delay", now - message.ArrivedAt), ("dsn", r.EnhancedStatus), (text, r.Diagnostic),
                 ("retry_at", retryAt.TryGetValue(r.Recipient, out var at) ? (object)at : null));
         }
@@ -97,7 +97,7 @@ public sealed partial class NextHopQueueActor
                     $"{r.LastError ?? "x-local; not delivered"} (delivery time expired)", null)).ToList();
             if (overdue.Count == 0) continue;
             foreach (var r in overdue)
-                _mailLog.Info(MailEvents.Expired, ("queue_id", m.QueueId), ("to", r.Recipient), ("relay", _hopKey),
+                _mailLog.Info(MailEvents.Expired, ("queue_id", m.QueueId), ("to", r.Recipient), ("relay", _hop),
                     ("delay", now - m.ArrivedAt), ("dsn", r.Status), ("reason", r.Diagnostic));
             _inFlight.Add(m.QueueId);
             Write(new RecipientsFailed(m.QueueId, overdue, Expired: true, now), () => _inFlight.Remove(m.QueueId));
@@ -121,7 +121,7 @@ public sealed partial class NextHopQueueActor
                 continue;
             }
             var doubleBounce = bounceTo != m.Sender;
-            var bounceId = BounceIds.For(m.QueueId, _hopKey, recipients, doubleBounce ? BounceIds.DoubleBounce : "B");
+            var bounceId = BounceIds.For(m.QueueId, _hop, recipients, doubleBounce ? BounceIds.DoubleBounce : "B");
             var request = new BounceProtocol.CreateBounce(bounceId, m.QueueId, bounceTo, m.ArrivedAt,
                 failed.Select(r => new BounceProtocol.BounceRecipient(r.Recipient, r.OriginalRecipient, r.Failure!.Status,
                     r.Failure.Diagnostic, r.Failure.RemoteMta, Now)).ToList(), DelayWarning: false, RetryUntil: null, doubleBounce);
@@ -148,7 +148,7 @@ public sealed partial class NextHopQueueActor
             if (late.Count == 0) continue;
             var recipients = late.Select(r => r.Recipient).ToList();
             _bouncing.Add(key);
-            var request = new BounceProtocol.CreateBounce(BounceIds.For(m.QueueId, _hopKey, recipients, "W"), m.QueueId, m.Sender,
+            var request = new BounceProtocol.CreateBounce(BounceIds.For(m.QueueId, _hop, recipients, "W"), m.QueueId, m.Sender,
                 m.ArrivedAt, late.Select(r => new BounceProtocol.BounceRecipient(r.Recipient, r.OriginalRecipient, "4.0.0",
                     r.LastError ?? "", null, now)).ToList(), DelayWarning: true, m.ArrivedAt + _policy.Retry.MaximumLifetime);
             AskBounce(key, m.QueueId, request, recipients);

@@ -36,8 +36,8 @@ public sealed partial class NextHopQueueActor
         Command<SpoolLoadFailed>(failed =>
         {
             _spoolLoading = false;
-            _log.Warning("queue {0}: could not read its entries from the spool, will retry: {1}", _hopKey, failed.Reason);
-            Timers.StartSingleTimer("spool-load", new ReconcileQueue(_hopKey), SpoolRetryDelay);
+            _log.Warning("queue {0}: could not read its entries from the spool, will retry: {1}", _entityId, failed.Reason);
+            Timers.StartSingleTimer("spool-load", new ReconcileQueue(_entityId), SpoolRetryDelay);
         });
         Command<ReconcileQueue>(_ =>
         {
@@ -52,7 +52,7 @@ public sealed partial class NextHopQueueActor
     {
         if (_spoolLoading) return;
         _spoolLoading = true;
-        _services.Spool.LoadQueueEntriesAsync(_hopKey).PipeTo(Self,
+        _services.Spool.LoadQueueEntriesAsync(_entityId).PipeTo(Self,
             success: entries => new SpoolEntriesLoaded(entries),
             failure: ex => new SpoolLoadFailed(ex.GetBaseException().Message));
     }
@@ -66,10 +66,10 @@ public sealed partial class NextHopQueueActor
             IsFinishedHere);
         foreach (var (queueId, recipients) in finished) Retire(queueId, recipients);
         var added = _state.MessageCount - before;
-        if (added > 0 && _spoolLoaded) _log.Info("queue {0}: found {1} messages in the spool it had not been told of", _hopKey, added);
-        else if (!_spoolLoaded && !_state.IsEmpty) _log.Info("queue {0}: recovered {1} messages", _hopKey, _state.MessageCount);
+        if (added > 0 && _spoolLoaded) _log.Info("queue {0}: found {1} messages in the spool it had not been told of", _entityId, added);
+        else if (!_spoolLoaded && !_state.IsEmpty) _log.Info("queue {0}: recovered {1} messages", _entityId, _state.MessageCount);
         _spoolLoaded = true;
-        foreach (var waiter in _reconcileWaiters) waiter.Tell(new QueueCommandDone(_hopKey, added));
+        foreach (var waiter in _reconcileWaiters) waiter.Tell(new QueueCommandDone(_entityId, added));
         _reconcileWaiters.Clear();
         ReportDepth(full: true);
         Work();

@@ -43,7 +43,12 @@ public sealed partial class NextHopQueueActor
         }
 
         foreach (var since in _idle.Values) Consider(since + IdleConnectionTime);
-        var retriesWait = _services.Settings.IsDeferred(_hopKey) && !_flushRequested;
+        if (_rateLimited)
+        {
+            if (_rates.NextMessageAt(now) is { } message) Consider(message);
+            if (_rates.NextConnectionAt(now) is { } connection) Consider(connection);
+        }
+        var retriesWait = _services.Settings.IsDeferred(_hop) && !_flushRequested;
         if (_concurrency.IsDead(now) && _concurrency.DeadUntil is { } back && !retriesWait) Consider(back);
         var warnAfter = _policy.Retry.DelayWarningAfter;
         foreach (var m in _state.Messages)

@@ -35,8 +35,12 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
 
     private sealed record BounceNotDone(string Key, string Reason);
 
-    private readonly string _hopKey;
+    /// <summary>The sharded entity id: the hop key, with "#n" for partition n of a partitioned hop.</summary>
+    private readonly string _entityId;
+    /// <summary>The next hop this queue delivers to (the same for all its partitions).</summary>
+    private readonly string _hop;
     private readonly QueueServices _services;
+    private readonly DestinationRateLimiter _rates;
     private readonly DestinationPolicy _policy;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly MailLog _mailLog = MailLog.For(Context);
@@ -54,17 +58,23 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     private QueueState _state = new();
     private ConcurrencyWindow _concurrency;
     private bool _flushRequested;
+    /// <summary>A due message waited for the rate limit in the last pass.</summary>
+    private bool _rateLimited;
 
     public override string PersistenceId { get; }
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public NextHopQueueActor(string hopKey, QueueServices services)
+    public NextHopQueueActor(string entityId, QueueServices services)
     {
-        _hopKey = hopKey;
+        _entityId = entityId;
+        var key = QueueKey.Parse(entityId);
+        _hop = key.Hop;
         _services = services;
-        _policy = services.Settings.For(hopKey);
+        // A partition works within its share of the hop's cluster-wide window and rates.
+        _policy = services.Settings.For(_hop).ForPartition(key.Partition);
         _concurrency = NewWindow();
-        PersistenceId = "queue-" + hopKey;
+        _rates = new DestinationRateLimiter(_policy.Rates, Now);
+        PersistenceId = "queue-" + entityId;
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -78,7 +88,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         Command<BounceNotDone>(failed =>
         {
             _bouncing.Remove(failed.Key);
-            _log.Warning("queue {0}: bounce for {1} not queued yet, will retry: {2}", _hopKey, failed.Key, failed.Reason);
+            _log.Warning("queue {0}: bounce for {1} not queued yet, will retry: {2}", _entityId, failed.Key, failed.Reason);
             Timers.StartSingleTimer("bounce-retry", Tick.Instance, BounceRetryDelay);
         });
         Command<Tick>(_ =>
@@ -100,8 +110,8 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         SpoolCommands();
     }
 
-    public static Akka.Actor.Props Props(string hopKey, QueueServices services) =>
-        Akka.Actor.Props.Create(() => new NextHopQueueActor(hopKey, services));
+    public static Akka.Actor.Props Props(string entityId, QueueServices services) =>
+        Akka.Actor.Props.Create(() => new NextHopQueueActor(entityId, services));
 
     private static DateTimeOffset Now => DateTimeOffset.UtcNow;
 
@@ -120,7 +130,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     {
         var fresh = command.Entries.Where(e => !_state.Contains(e.QueueId, e.Recipient) && !IsFinishedHere(e.QueueId, e.Recipient)).ToList();
         if (fresh.Count > 0) _state.Apply(new EntriesAdded(fresh));
-        Sender.Tell(new RecipientsAccepted(_hopKey, command.Entries.FirstOrDefault()?.QueueId ?? "", command.Entries.Count));
+        Sender.Tell(new RecipientsAccepted(_entityId, command.Entries.FirstOrDefault()?.QueueId ?? "", command.Entries.Count));
         if (fresh.Count > 0) RequestWork();
     }
 
@@ -143,6 +153,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
             return;
         }
         var now = Now;
+        _rateLimited = false;
         try
         {
             StartWork(now);
@@ -159,7 +170,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         StartPendingBounces();
         StartDelayWarnings(now);
         CloseIdleWorkers(now);
-        if (_services.Settings.IsDeferred(_hopKey) && !_flushRequested) return;
+        if (_services.Settings.IsDeferred(_hop) && !_flushRequested) return;
         while (_idle.Count > 0 && !_concurrency.IsDead(now) && NextJob(now) is { } reuse)
         {
             var worker = _idle.Keys.First();
@@ -167,9 +178,16 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
             _workers[worker] = reuse.QueueId;
             worker.Tell(reuse);
         }
-        while (_concurrency.CanStart(_workers.Count, now) && NextJob(now) is { } job)
+        while (_concurrency.CanStart(_workers.Count, now))
         {
-            var worker = Context.ActorOf(DeliveryWorkerActor.Props(_hopKey, _services.Transports, _services.Spool, _services.Settings.JobTimeout));
+            if (!_rates.CanConnect(now))
+            {
+                _rateLimited |= _state.Due(now, _inFlight).Any();
+                break;
+            }
+            if (NextJob(now) is not { } job) break;
+            _rates.Connected(now);
+            var worker = Context.ActorOf(DeliveryWorkerActor.Props(_hop, _services.Transports, _services.Spool, _services.Settings.JobTimeout));
             Context.Watch(worker);
             _workers[worker] = job.QueueId;
             worker.Tell(job);
@@ -180,6 +198,11 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     {
         var message = _state.Due(now, _inFlight).FirstOrDefault();
         if (message is null) return null;
+        if (!_rates.TryStartMessage(now))
+        {
+            _rateLimited = true; // Work sleeps until the next token (NextWakeUp)
+            return null;
+        }
         _inFlight.Add(message.QueueId);
         var recipients = QueueState.DueRecipients(message, now).Select(r => r.Recipient).ToList();
         return new DeliveryJob(message.QueueId, message.Sender, recipients);
@@ -227,7 +250,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         if (report.ConnectionFailed)
         {
             if (_concurrency.OnConnectionFailure(Now))
-                _log.Info("queue {0}: destination unreachable, paused until {1:u}: {2}", _hopKey, _concurrency.DeadUntil,
+                _log.Info("queue {0}: destination unreachable, paused until {1:u}: {2}", _entityId, _concurrency.DeadUntil,
                     report.Results.FirstOrDefault()?.Diagnostic);
         }
         else if (report.Results.Any(r => r.Status == DeliveryStatus.Delivered))

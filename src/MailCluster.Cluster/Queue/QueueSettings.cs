@@ -2,8 +2,25 @@ using MailCluster.Core.Queue;
 
 namespace MailCluster.Cluster.Queue;
 
-/// <summary>How one destination is worked: the concurrency window and the retry schedule.</summary>
-public sealed record DestinationPolicy(int MaxConcurrency, int InitialConcurrency, RetryPolicy Retry);
+/// <summary>
+/// How one destination is worked: the concurrency window, the retry schedule, how many partitions its queue is split
+/// into (so several nodes deliver for it), and its rate limits. Concurrency and rates are cluster-wide: each
+/// partition works within its share (<see cref="PartitionShare"/>).
+/// </summary>
+public sealed record DestinationPolicy(int MaxConcurrency, int InitialConcurrency, RetryPolicy Retry, int Partitions = 1,
+    RateLimit? RateLimit = null)
+{
+    public RateLimit Rates => RateLimit ?? Core.Queue.RateLimit.None;
+
+    /// <summary>The share of one partition: its part of the window and of each rate.</summary>
+    public DestinationPolicy ForPartition(int partition)
+    {
+        if (Partitions <= 1) return this;
+        var max = Math.Max(1, PartitionShare.Of(MaxConcurrency, Partitions, partition));
+        var initial = Math.Clamp(PartitionShare.Of(InitialConcurrency, Partitions, partition), 1, max);
+        return this with { MaxConcurrency = max, InitialConcurrency = initial, RateLimit = Rates.Share(Partitions) };
+    }
+}
 
 public sealed record QueueSettings(
     DestinationPolicy Defaults,

@@ -7,6 +7,9 @@ namespace MailCluster.Cluster.Queue;
 /// <summary>Reads mailcluster.queue, including the per-destination overrides (which fall back to the defaults key by key).</summary>
 public static class QueueSettingsLoader
 {
+    /// <summary>More partitions than nodes buys nothing; this bounds the entity count a typo could create.</summary>
+    public const int MaxPartitions = 64;
+
     public static QueueSettings Load(Config config, ConfigReader root, IReadOnlyList<string>? localDomains = null, string hostName = "localhost")
     {
         var defaults = ReadPolicy(root, "queue", null);
@@ -75,6 +78,24 @@ public static class QueueSettingsLoader
         var retry = new RetryPolicy(minimum, maximum, lifetime, warning);
         var max = p.Has("max-concurrency") ? p.PositiveInt("max-concurrency", 20) : fallback?.MaxConcurrency ?? 20;
         var initial = p.Has("initial-concurrency") ? p.PositiveInt("initial-concurrency", 5) : fallback?.InitialConcurrency ?? 5;
-        return new DestinationPolicy(max, Math.Min(initial, max), retry);
+        var partitions = p.Has("partitions") ? p.PositiveInt("partitions", 1) : fallback?.Partitions ?? 1;
+        if (partitions > max)
+        {
+            // Each partition needs a connection of its own within the cluster-wide window.
+            p.Error(p.Has("partitions") ? "partitions" : "max-concurrency",
+                $"partitions ({partitions}) must not exceed max-concurrency ({max}): each partition holds at least one connection of the window");
+            partitions = max;
+        }
+        if (partitions > MaxPartitions)
+        {
+            p.Error("partitions", $"must be at most {MaxPartitions}");
+            partitions = MaxPartitions;
+        }
+        double Rate(string key, double def) => p.Has(key) ? p.NonNegativeNumber(key, def) : def;
+        var rates = new RateLimit(
+            Rate("rate-limit.messages-per-second", fallback?.Rates.MessagesPerSecond ?? 0),
+            Rate("rate-limit.messages-per-minute", fallback?.Rates.MessagesPerMinute ?? 0),
+            Rate("rate-limit.connections-per-minute", fallback?.Rates.ConnectionsPerMinute ?? 0));
+        return new DestinationPolicy(max, Math.Min(initial, max), retry, partitions, rates);
     }
 }

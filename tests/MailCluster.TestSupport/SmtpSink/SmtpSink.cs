@@ -26,7 +26,7 @@ public sealed class SmtpSink : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
-    private int _connectionCount, _dataEnds, _rejectedMessages;
+    private int _connectionCount, _dataEnds, _rejectedMessages, _peakConnections;
 
     private SmtpSink(SmtpSinkOptions options) => Options = options;
 
@@ -41,6 +41,9 @@ public sealed class SmtpSink : IAsyncDisposable
 
     /// <summary>Connections open right now.</summary>
     public int ActiveConnections => _sessions.Count;
+
+    /// <summary>The most connections that were open at the same time since the sink started: what a concurrency limit caps.</summary>
+    public int PeakConnections => Volatile.Read(ref _peakConnections);
 
     /// <summary>Final dots seen (accepted or not).</summary>
     public int DataEndCount => Volatile.Read(ref _dataEnds);
@@ -189,6 +192,9 @@ public sealed class SmtpSink : IAsyncDisposable
             var id = Interlocked.Increment(ref _connectionCount);
             var session = new SinkSession(this, id, socket, _stopping.Token);
             _sessions[id] = session;
+            var open = _sessions.Count;
+            for (var peak = Volatile.Read(ref _peakConnections); open > peak; peak = Volatile.Read(ref _peakConnections))
+                if (Interlocked.CompareExchange(ref _peakConnections, open, peak) == peak) break;
             session.Completion = Task.Run(async () =>
             {
                 try { await session.RunAsync(); }
