@@ -7,9 +7,11 @@ namespace MailCluster.Node.Tests.Cluster;
 /// Sends numbered messages over several SMTP sessions spread across nodes. A message counts as acknowledged only when
 /// its DATA got 250; a session whose node dies simply stops, and the other sessions carry on with the rest.
 /// </summary>
-public sealed class LoadGenerator(int total, TimeSpan reconnectFor)
+/// <param name="domainOf">The recipient domain of message n; by default the harness's domains in turn.</param>
+/// <param name="firstNumber">The number of the first message, so a second load in one test has ids of its own.</param>
+public sealed class LoadGenerator(int total, TimeSpan reconnectFor, Func<int, string>? domainOf = null, int firstNumber = 0)
 {
-    private int _next = -1;
+    private int _next = firstNumber - 1;
     public ConcurrentDictionary<string, DateTime> Acknowledged { get; } = new();
     public int Acked => Acknowledged.Count;
     /// <summary>Replies other than 250 to DATA, so a test can say why a message was not acknowledged.</summary>
@@ -25,7 +27,7 @@ public sealed class LoadGenerator(int total, TimeSpan reconnectFor)
         // A broken session reconnects (to wherever port() now points); a node that stays gone makes it give up after
         // reconnectFor, and its share goes to the other sessions.
         var givingUpAt = DateTime.MaxValue;
-        while (Volatile.Read(ref _next) < total - 1 && DateTime.UtcNow < givingUpAt)
+        while (Volatile.Read(ref _next) < firstNumber + total - 1 && DateTime.UtcNow < givingUpAt)
         {
             try
             {
@@ -47,8 +49,8 @@ public sealed class LoadGenerator(int total, TimeSpan reconnectFor)
         while (true)
         {
             var n = Interlocked.Increment(ref _next);
-            if (n >= total) return;
-            var domain = ClusterHarness.Domain(n % ClusterHarness.DomainCount);
+            if (n >= firstNumber + total) return;
+            var domain = domainOf?.Invoke(n) ?? ClusterHarness.Domain(n % ClusterHarness.DomainCount);
             if (!(await client.CommandAsync("MAIL FROM:<load@client.test>")).StartsWith("250")) continue;
             if (!(await client.CommandAsync($"RCPT TO:<user{n}@{domain}>")).StartsWith("250")) { await client.CommandAsync("RSET"); continue; }
             // Anything but 250 (a 451 while queues move, or the connection dropping) leaves the message unacknowledged.

@@ -97,6 +97,9 @@ public sealed class SmtpSink : IAsyncDisposable
         foreach (var session in _sessions.Values) session.Abort();
     }
 
+    /// <summary>Starts counting <see cref="PeakConnections"/> afresh from the connections open now.</summary>
+    public void ResetPeakConnections() => Volatile.Write(ref _peakConnections, _sessions.Count);
+
     /// <summary>Forgets recorded messages and commands (counters are kept).</summary>
     public void Clear()
     {
