@@ -14,7 +14,9 @@ public sealed partial class NextHopQueueActor
         {
             var replyTo = Sender;
             _concurrency = NewWindow();
-            _flushRequested = true;
+            // On a defer-transports queue, what is queued (and not held) now gets one attempt; later mail waits again.
+            foreach (var m in (flush.QueueIds is null ? _state.Messages : _state.Select(flush.QueueIds)).Where(m => !m.Held))
+                _flushing.Add(m.QueueId);
             var count = flush.QueueIds is null ? _state.MessageCount : _state.Select(flush.QueueIds).Count();
             Write(new MessagesFlushed(flush.QueueIds, Now), () => replyTo.Tell(new QueueCommandDone(_entityId, count)));
         });

@@ -6,6 +6,7 @@ using MailCluster.Cluster.Logging;
 using MailCluster.Core.Bounce;
 using MailCluster.Core.Delivery;
 using MailCluster.Core.Queue;
+using MailCluster.Cluster.Queue.Decisions;
 using static MailCluster.Cluster.Delivery.DeliveryProtocol;
 
 namespace MailCluster.Cluster.Queue;
@@ -13,55 +14,36 @@ namespace MailCluster.Cluster.Queue;
 /// <summary>Turning delivery results into journaled facts: delivered, deferred with backoff, failed, expired, bounced.</summary>
 public sealed partial class NextHopQueueActor
 {
+    /// <summary>
+    /// The decision is <see cref="DeliveryOutcomes.OnReport"/>'s; here it is carried out: delivered recipients retire
+    /// their rows, the rest is journaled, and the message is free for another attempt once that is stored.
+    /// </summary>
     private void Record(DeliveryReport report)
     {
         var now = Now;
-        var events = new List<IQueueEvent>();
-        if (_state.Find(report.QueueId) is { } message)
+        var message = _state.Find(report.QueueId);
+        var decision = message is null ? ReportDecision.Nothing : DeliveryOutcomes.OnReport(message, report.Results, _policy.Retry, now);
+        if (message is not null && decision.Recipients.Count > 0)
         {
-            var known = report.Results.Where(r => message.Recipients.TryGetValue(r.Recipient, out var p) && p.Pending).ToList();
-            var delivered = known.Where(r => r.Status == DeliveryStatus.Delivered).Select(r => r.Recipient).ToList();
-            if (delivered.Count > 0)
-            {
-                // Retiring the rows is the durable record of a delivery; the journal need not hear of it.
-                _state.Apply(new RecipientsDelivered(report.QueueId, delivered, now));
-                Retire(report.QueueId, delivered);
-            }
-
-            var failed = known.Where(r => r.Status == DeliveryStatus.Failed)
-                .Select(r => new FailedRecipient(r.Recipient, r.EnhancedStatus, r.Diagnostic, r.RemoteMta)).ToList();
-            if (failed.Count > 0) events.Add(new RecipientsFailed(report.QueueId, failed, Expired: false, now));
-
-            var expired = new List<FailedRecipient>();
-            var retryAt = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-            foreach (var group in known.Where(r => r.Status == DeliveryStatus.Deferred)
-                         .GroupBy(r => RetrySchedule.Next(_policy.Retry, message.ArrivedAt, message.Recipients[r.Recipient].Attempts + 1, now)))
-            {
-                if (group.Key is { } next)
-                {
-                    events.Add(new RecipientsDeferred(report.QueueId, group.Select(r => r.Recipient).ToList(),
-                        group.First().Diagnostic, next, now));
-                    foreach (var r in group) retryAt[r.Recipient] = next;
-                }
-                else
-                    expired.AddRange(group.Select(r => new FailedRecipient(r.Recipient, "4.4.7",
-                        $"{r.Diagnostic} (delivery time expired)", r.RemoteMta)));
-            }
-            if (expired.Count > 0) events.Add(new RecipientsFailed(report.QueueId, expired, Expired: true, now));
-            MailClusterMetrics.DeliveryOutcomes(delivered.Count, known.Count - delivered.Count - failed.Count - expired.Count, failed.Count + expired.Count);
-            LogOutcomes(message, known, retryAt, now);
+            MailClusterMetrics.DeliveryOutcomes(decision.Count(RecipientOutcome.Delivered), decision.Count(RecipientOutcome.Deferred),
+                decision.Count(RecipientOutcome.Bounced) + decision.Count(RecipientOutcome.Expired));
+            LogOutcomes(message, decision.Recipients, now);
         }
-
-        if (events.Count == 0)
+        if (decision.Delivered.Count > 0)
+        {
+            // Retiring the rows is the durable record of a delivery; the journal need not hear of it.
+            _state.Apply(new RecipientsDelivered(report.QueueId, decision.Delivered, now));
+            Retire(report.QueueId, decision.Delivered);
+        }
+        if (decision.Events.Count == 0)
         {
             _inFlight.Remove(report.QueueId);
             return;
         }
-        for (var i = 0; i < events.Count; i++)
+        for (var i = 0; i < decision.Events.Count; i++)
         {
-            var e = events[i];
-            var last = i == events.Count - 1;
-            Write(e, () =>
+            var last = i == decision.Events.Count - 1;
+            Write(decision.Events[i], () =>
             {
                 if (last) _inFlight.Remove(report.QueueId);
             });
@@ -69,38 +51,33 @@ public sealed partial class NextHopQueueActor
     }
 
     /// <summary>One mail-log line per recipient, as Postfix's "status=" lines: delivered, deferred, bounced or expired.</summary>
-    private void LogOutcomes(QueuedMessage message, IEnumerable<RecipientResult> results, Dictionary<string, DateTimeOffset> retryAt,
-        DateTimeOffset now)
+    private void LogOutcomes(QueuedMessage message, IEnumerable<DecidedRecipient> decided, DateTimeOffset now)
     {
-        foreach (var r in results)
+        foreach (var (r, outcome, retryAt) in decided)
         {
-            var (name, text) = r.Status switch
+            var (name, text) = outcome switch
             {
-                DeliveryStatus.Delivered => (MailEvents.Delivered, "status"),
-                DeliveryStatus.Failed => (MailEvents.Bounced, "reason"),
-                _ when retryAt.ContainsKey(r.Recipient) => (MailEvents.Deferred, "reason"),
+                RecipientOutcome.Delivered => (MailEvents.Delivered, "status"),
+                RecipientOutcome.Bounced => (MailEvents.Bounced, "reason"),
+                RecipientOutcome.Deferred => (MailEvents.Deferred, "reason"),
                 _ => (MailEvents.Expired, "reason"),
             };
             _mailLog.Info(name, ("queue_id", message.QueueId), ("to", r.Recipient), ("relay", r.RemoteMta ?? _hop),
-                ("delay", now - message.ArrivedAt), ("dsn", r.EnhancedStatus), (text, r.Diagnostic),
-                ("retry_at", retryAt.TryGetValue(r.Recipient, out var at) ? (object)at : null));
+                ("delay", now - message.ArrivedAt), ("dsn", r.EnhancedStatus), (text, r.Diagnostic), ("retry_at", retryAt));
         }
     }
 
-    /// <summary>Entries past their lifetime fail even if the destination was never tried again (it may be paused as dead).</summary>
+    /// <summary>Entries past their lifetime fail (<see cref="DeliveryOutcomes.Overdue"/>) and are bounced.</summary>
     private void ExpireOverdue(DateTimeOffset now)
     {
-        foreach (var m in _state.Messages.Where(m => !_inFlight.Contains(m.QueueId) && now >= m.ArrivedAt + _policy.Retry.MaximumLifetime).ToList())
+        foreach (var failed in DeliveryOutcomes.Overdue(_state.Messages, _inFlight, _policy.Retry, now))
         {
-            var overdue = m.Recipients.Values.Where(r => r.Pending)
-                .Select(r => new FailedRecipient(r.Recipient, "4.4.7",
-                    $"{r.LastError ?? "x-local; not delivered"} (delivery time expired)", null)).ToList();
-            if (overdue.Count == 0) continue;
-            foreach (var r in overdue)
-                _mailLog.Info(MailEvents.Expired, ("queue_id", m.QueueId), ("to", r.Recipient), ("relay", _hop),
-                    ("delay", now - m.ArrivedAt), ("dsn", r.Status), ("reason", r.Diagnostic));
-            _inFlight.Add(m.QueueId);
-            Write(new RecipientsFailed(m.QueueId, overdue, Expired: true, now), () => _inFlight.Remove(m.QueueId));
+            var arrived = _state.Find(failed.QueueId)!.ArrivedAt;
+            foreach (var r in failed.Recipients)
+                _mailLog.Info(MailEvents.Expired, ("queue_id", failed.QueueId), ("to", r.Recipient), ("relay", _hop),
+                    ("delay", now - arrived), ("dsn", r.Status), ("reason", r.Diagnostic));
+            _inFlight.Add(failed.QueueId);
+            Write(failed, () => _inFlight.Remove(failed.QueueId));
         }
     }
 
@@ -112,7 +89,7 @@ public sealed partial class NextHopQueueActor
             var failed = m.Recipients.Values.Where(r => !r.Pending).ToList();
             var recipients = failed.Select(r => r.Recipient).ToList();
             _bouncing.Add(m.QueueId);
-            var bounceTo = DsnPolicy.ShouldBounce(m.Sender) ? m.Sender : DoubleBounceRecipientFor(m.QueueId);
+            var bounceTo = BounceDecisions.BounceRecipient(m.Sender, m.QueueId, _services.Settings.DoubleBounceRecipient);
             if (bounceTo is null)
             {
                 var reason = BounceIds.IsDoubleBounceNotice(m.QueueId) ? "undeliverable double-bounce notice" : "null sender";
@@ -129,13 +106,6 @@ public sealed partial class NextHopQueueActor
         }
     }
 
-    /// <summary>
-    /// Where a failed notification (mail from &lt;&gt;) is reported: the postmaster, once. A double-bounce notice that
-    /// fails itself is dropped (null), so two broken systems never mail each other in a loop.
-    /// </summary>
-    private string? DoubleBounceRecipientFor(string queueId) =>
-        BounceIds.IsDoubleBounceNotice(queueId) ? null : _services.Settings.DoubleBounceRecipient;
-
     /// <summary>Optional "delayed mail" notice, once per recipient, after delay-warning-after.</summary>
     private void StartDelayWarnings(DateTimeOffset now)
     {
@@ -149,7 +119,7 @@ public sealed partial class NextHopQueueActor
             var recipients = late.Select(r => r.Recipient).ToList();
             _bouncing.Add(key);
             var request = new BounceProtocol.CreateBounce(BounceIds.For(m.QueueId, _hop, recipients, "W"), m.QueueId, m.Sender,
-                m.ArrivedAt, late.Select(r => new BounceProtocol.BounceRecipient(r.Recipient, r.OriginalRecipient, "4.0.0",
+                m.ArrivedAt, late.Select(r => new BounceProtocol.BounceRecipient(r.Recipient, r.OriginalRecipient, EnhancedStatusCode.StillTrying.ToString(),
                     r.LastError ?? "", null, now)).ToList(), DelayWarning: true, m.ArrivedAt + _policy.Retry.MaximumLifetime);
             AskBounce(key, m.QueueId, request, recipients);
         }

@@ -48,7 +48,7 @@ public sealed partial class NextHopQueueActor
             if (_rates.NextMessageAt(now) is { } message) Consider(message);
             if (_rates.NextConnectionAt(now) is { } connection) Consider(connection);
         }
-        var retriesWait = _services.Settings.IsDeferred(_hop) && !_flushRequested;
+        var retriesWait = _services.Settings.IsDeferred(_hop) && _flushing.Count == 0;
         if (_concurrency.IsDead(now) && _concurrency.DeadUntil is { } back && !retriesWait) Consider(back);
         var warnAfter = _policy.Retry.DelayWarningAfter;
         foreach (var m in _state.Messages)
@@ -59,7 +59,7 @@ public sealed partial class NextHopQueueActor
             foreach (var r in m.Recipients.Values)
             {
                 if (!r.Pending) continue;
-                if (!m.Held && !retriesWait && r.NextAttemptAt is { } next) Consider(next);
+                if (!m.Held && MayStart(m.QueueId) && r.NextAttemptAt is { } next) Consider(next);
                 if (warnable && r.Attempts > 0 && !r.DelayWarned) Consider(m.ArrivedAt + warnAfter!.Value);
             }
         }

@@ -57,7 +57,11 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     private readonly HashSet<string> _bouncing = new(StringComparer.Ordinal);
     private QueueState _state = new();
     private ConcurrencyWindow _concurrency;
-    private bool _flushRequested;
+    /// <summary>
+    /// On a defer-transports queue, the messages an operator flushed: each gets one attempt, as with Postfix's
+    /// defer_transports and postqueue -f; what arrives later, or is released from hold later, waits for the next flush.
+    /// </summary>
+    private readonly HashSet<string> _flushing = new(StringComparer.Ordinal);
     /// <summary>A due message waited for the rate limit in the last pass.</summary>
     private bool _rateLimited;
 
@@ -170,7 +174,8 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         StartPendingBounces();
         StartDelayWarnings(now);
         CloseIdleWorkers(now);
-        if (_services.Settings.IsDeferred(_hop) && !_flushRequested) return;
+        if (_flushing.Count > 0) _flushing.RemoveWhere(id => _state.Find(id) is null);
+        if (_services.Settings.IsDeferred(_hop) && _flushing.Count == 0) return;
         while (_idle.Count > 0 && !_concurrency.IsDead(now) && NextJob(now) is { } reuse)
         {
             var worker = _idle.Keys.First();
@@ -182,7 +187,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         {
             if (!_rates.CanConnect(now))
             {
-                _rateLimited |= _state.Due(now, _inFlight).Any();
+                _rateLimited |= _state.Due(now, _inFlight).Any(m => MayStart(m.QueueId));
                 break;
             }
             if (NextJob(now) is not { } job) break;
@@ -196,7 +201,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
 
     private DeliveryJob? NextJob(DateTimeOffset now)
     {
-        var message = _state.Due(now, _inFlight).FirstOrDefault();
+        var message = _state.Due(now, _inFlight).FirstOrDefault(m => MayStart(m.QueueId));
         if (message is null) return null;
         if (!_rates.TryStartMessage(now))
         {
@@ -208,10 +213,14 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         return new DeliveryJob(message.QueueId, message.Sender, recipients);
     }
 
+    /// <summary>Whether a due message may be attempted: always, except on a defer-transports queue until it is flushed.</summary>
+    private bool MayStart(string queueId) => !_services.Settings.IsDeferred(_hop) || _flushing.Contains(queueId);
+
     private void OnReport(DeliveryReport report)
     {
         var worker = Sender;
         Record(report);
+        _flushing.Remove(report.QueueId); // its one flushed attempt is made
         RequestWork();
         AdjustWindow(report);
         _workers[worker] = null;

@@ -1,5 +1,8 @@
 namespace MailCluster.Cluster.Queue;
 
+/// <summary>Where a queued recipient stands: still to be delivered, or failed (permanently, or by expiry) and waiting for its bounce.</summary>
+public enum RecipientStatus { Pending, Failed, Expired }
+
 /// <summary>One recipient's progress toward its next hop. <see cref="Failure"/> set = failed, waiting for its bounce.</summary>
 public sealed record RecipientProgress(
     string Recipient,
@@ -12,6 +15,12 @@ public sealed record RecipientProgress(
     bool DelayWarned = false)
 {
     public bool Pending => Failure is null;
+
+    public RecipientStatus Status => Failure is null ? RecipientStatus.Pending : Expired ? RecipientStatus.Expired : RecipientStatus.Failed;
+
+    /// <summary>The failure's enhanced status code, typed; null while pending (or if a remote sent a malformed one).</summary>
+    public Decisions.EnhancedStatusCode? FailureCode =>
+        Failure is { } f && Decisions.EnhancedStatusCode.TryParse(f.Status, out var code) ? code : null;
 }
 
 public sealed record QueuedMessage(

@@ -38,7 +38,9 @@ public sealed class QueueOperationsTests
         await node.Host.Queues.Ask<QueueCommandDone>(new FlushQueue(hop), Wait);
         await Task.Delay(1000);
         Assert.Equal(0, sink.MessageCount);
+        // Released, it waits like any mail on a defer-transports queue (Postfix's postsuper -H): the next flush sends it.
         await node.Host.Queues.Ask<QueueCommandDone>(new ReleaseMessages(hop, [keep]), Wait);
+        await node.Host.Queues.Ask<QueueCommandDone>(new FlushQueue(hop), Wait);
         var got = Assert.Single(await sink.WaitForMessagesAsync(1, Wait));
         Assert.Equal(["a@relay.test", "b@relay.test"], got.Recipients.Order());
 
