@@ -235,6 +235,18 @@ d = json.load(sys.stdin)
 print(", ".join("%s: %d queues in %d shards" % (s["address"].rsplit(":", 1)[1], s["entities"], s["shards"])
                 for s in d.get("queueShards", [])) or "no queue shards reported")' 2>/dev/null || echo "(admin API did not answer)"
 }
+# One counter summed over a node's /metrics lines: metric_sum ADMIN_URL 'name{label="x"' (a prefix of the series).
+metric_sum() {
+  curl -fsS -m 10 "$1/metrics" 2>/dev/null | awk -v p="$2" 'index($0, p) == 1 { s += $NF } END { printf "%d", s }' || echo 0
+}
+# Recipients delivered by each node so far, space-separated in node order.
+delivered_per_node() {
+  local out="" i
+  for ((i = 0; i < ${#node_admins[@]}; i++)); do out+="$(metric_sum "${node_admins[$i]}" 'mailcluster_deliveries_total{outcome="delivered"') "; done
+  echo "$out"
+}
+# The CPU ticks (user + system) of one process.
+pid_ticks() { awk '{ sub(/^.*\) /, ""); split($0, f, " "); print f[12] + f[13] }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 members_up() {
   curl -fsS -m 5 "${node_admins[0]}/api/cluster" 2>/dev/null | grep -oE '"status":"Up"' | wc -l || true
 }
@@ -328,6 +340,9 @@ bench_nodes() {  # bench_nodes N
 
   for c in "${concurrency[@]}"; do
     base=$(sink_count)
+    read -r -a d0 <<< "$(delivered_per_node)"
+    local0=$(metric_sum "${node_admins[0]}" 'mailcluster_queue_notices_total{locality="local"')
+    remote0=$(metric_sum "${node_admins[0]}" 'mailcluster_queue_notices_total{locality="remote"')
     read -r -a s0 <<< "$(cpu_sample)"
     t0=$(now)
     status=ok
@@ -359,7 +374,24 @@ bench_nodes() {  # bench_nodes N
       "sinks got $((sink_now - base)) in $(elapsed "$t0" "$td") s ($e2e msg/s); CPU ms/msg node $node_ms, PostgreSQL $pg_ms;" \
       "machine busy $busy%, of which other work $other%; load client and sinks $client_ms ms/msg"
     results+=("$n|$c|$accept|$e2e|$node_ms|$pg_ms|$sum_ms|$busy|$other")
+    read -r -a d1 <<< "$(delivered_per_node)"
+    shares=""
+    for ((i = 0; i < n; i++)); do shares+="node$((i + 1)) $((d1[i] - d0[i])) "; done
+    # Node CPU per message if each node had a machine of its own: what adding one adds.
+    echo "    delivered per node: $shares; messages per node CPU-second: $(ratio "$messages" "$(awk -v d=$((s1[0] - s0[0])) -v hz="$ticks_per_second" 'BEGIN { printf "%.3f", d / hz }')" %.0f)"
+    local1=$(metric_sum "${node_admins[0]}" 'mailcluster_queue_notices_total{locality="local"')
+    remote1=$(metric_sum "${node_admins[0]}" 'mailcluster_queue_notices_total{locality="remote"')
+    echo "    node 1's queue notices: $((local1 - local0)) local, $((remote1 - remote0)) remote (remoting messages per accepted message there: $(ratio $((2 * (remote1 - remote0))) $((local1 - local0 + remote1 - remote0 > 0 ? local1 - local0 + remote1 - remote0 : 1)) %.2f), a notice and its reply)"
   done
+  # Idle after traffic, per node: queues emptied, connections closed, nothing due.
+  sleep 15
+  idle0=(); for pid in "${node_pids[@]}"; do idle0+=("$(pid_ticks "$pid")"); done
+  sleep 20
+  idle=""
+  for ((i = 0; i < n; i++)); do
+    idle+="node$((i + 1)) $(ratio $((100 * ($(pid_ticks "${node_pids[$i]}") - idle0[i]))) $((20 * ticks_per_second)) %.1f)% "
+  done
+  echo "    idle for 20 s after the runs, per node (share of one core): $idle"
   echo "    queue entities per node (remoting port): $(queue_spread)"
 
   for ((i = 0; i < n; i++)); do

@@ -2,6 +2,7 @@
 # End-to-end relay benchmark: MailCluster and a private Postfix instance through the same procedure on this machine.
 #
 #   MESSAGES=2000 SIZE=4096 CONCURRENCY="1 10 50" bash ops/bench-relay.sh [--only postfix|mailcluster]
+#   SYSCALLS=1 adds an untimed run that counts MailCluster's fsync calls per message with strace
 #   (or ONLY=postfix / ONLY=mailcluster)
 #
 # For each MTA:
@@ -245,6 +246,29 @@ run_mta() {  # run_mta NAME SMTP_PORT: warm-up, then one run per concurrency
       "sink got $n in $(elapsed "$t0" "$td") s (end-to-end: $e2e); $name CPU $cpu_ms ms/msg"
     results+=("$name|$c|${accept% msg/s}|${e2e% msg/s}|$cpu_ms")
   done
+  [ -n "${SYSCALLS:-}" ] && [ "$name" = mailcluster ] && count_syncs "$port"
+  return 0
+}
+
+# SYSCALLS=1: one more, untimed batch at concurrency 10 with strace counting the node's fsync/fdatasync calls (every
+# thread), so the durable writes per accepted message are measured, not inferred. strace slows the node down, which
+# only makes group commits larger: the count is an upper bound for the timed runs above.
+count_syncs() {
+  command -v strace >/dev/null || { echo "    SYSCALLS: strace not found, not counted"; return 0; }
+  local port=$1 base out spid
+  out="$work/strace.txt"
+  base=$(sink_count)
+  strace -f -c -e trace=fsync,fdatasync -o "$out" -p "$node_pid" 2>/dev/null &
+  spid=$!
+  sleep 2
+  smtp-source -s 10 -l "$size" -m "$messages" -f bench@example.org -t user@relay.test "127.0.0.1:$port" || true
+  wait_sink $((base + messages)) "$delivery_timeout" || true
+  sleep 1
+  kill -INT "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true
+  local syncs
+  syncs=$(awk '$NF == "fsync" || $NF == "fdatasync" { s += $4 } END { print s + 0 }' "$out")
+  echo "--- mailcluster, concurrency 10, under strace: $messages messages accepted and delivered with $syncs fsync/fdatasync calls" \
+    "($(ratio "$syncs" "$messages" %.3f) per message, acceptance and retirement together)"
 }
 
 # ---------------------------------------------------------------------------------------------------- MailCluster

@@ -32,6 +32,9 @@ public sealed class PostgresMessageSpool : IMessageSpool
         var timeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.WriteTimeout.TotalSeconds));
         builder.Timeout = Math.Min(builder.Timeout, timeoutSeconds);
         builder.CommandTimeout = Math.Min(builder.CommandTimeout, timeoutSeconds);
+        // The group commit sends the same few statements over and over: let Npgsql prepare them on each pooled
+        // connection (a server-side parse and plan once, not per batch), unless the connection string says otherwise.
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32;
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -155,7 +158,7 @@ public sealed class PostgresMessageSpool : IMessageSpool
         insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = messages.Select(m => m.HeloName).ToArray() });
         insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = messages.Select(m => m.ReceivedAt.ToUnixTimeMilliseconds()).ToArray() });
         insert.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = messages.Select(m => m.Content.Length).ToArray() });
-        insert.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = messages.Select(m => m.Content.ToArray()).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = messages.Select(m => SpoolBytes.AsArray(m.Content)).ToArray() });
         commands.BatchCommands.Add(insert);
 
         var recipients = messages.SelectMany(m => m.Recipients.Select((r, i) => (m.QueueId, Recipient: r, Ordinal: i, Route: m.RouteOf(i))))

@@ -172,7 +172,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
             insert.Parameters.AddWithValue("$helo", m.HeloName);
             insert.Parameters.AddWithValue("$at", m.ReceivedAt.ToUnixTimeMilliseconds());
             insert.Parameters.AddWithValue("$size", m.Content.Length);
-            insert.Parameters.Add("$content", SqliteType.Blob).Value = m.Content.ToArray();
+            insert.Parameters.Add("$content", SqliteType.Blob).Value = SpoolBytes.AsArray(m.Content);
             await insert.ExecuteNonQueryAsync();
         }
         await using var rcpt = connection.CreateCommand();
