@@ -20,13 +20,6 @@ public static class QueueGauges
 
     public static void Remove(object queue) => Reports.TryRemove(queue, out _);
 
-    /// <summary>"smtp:[relay]:25" → smtp; "local" → local.</summary>
-    public static string TransportOf(string hopKey)
-    {
-        var colon = hopKey.IndexOf(':');
-        return colon < 0 ? hopKey : hopKey[..colon];
-    }
-
     public static IEnumerable<(string Transport, int Messages, int Recipients, double OldestAgeSeconds)> ByTransport(DateTimeOffset now)
     {
         var reports = Reports.Values.ToList();

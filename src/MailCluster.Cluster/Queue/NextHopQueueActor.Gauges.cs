@@ -15,7 +15,7 @@ public sealed partial class NextHopQueueActor
     /// </param>
     private void ReportDepth(bool full)
     {
-        var transport = QueueGauges.TransportOf(_hop);
+        var transport = _nextHop?.Transport ?? "unknown";
         if (_state.IsEmpty) _lastDepth = new QueueGauges.Report(transport, 0, 0, null);
         else if (full || _lastDepth is null || _state.MessageCount <= FullScanUpTo)
         {

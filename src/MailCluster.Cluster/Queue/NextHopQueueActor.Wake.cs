@@ -48,7 +48,7 @@ public sealed partial class NextHopQueueActor
             if (_rates.NextMessageAt(now) is { } message) Consider(message);
             if (_rates.NextConnectionAt(now) is { } connection) Consider(connection);
         }
-        var retriesWait = _services.Settings.IsDeferred(_hop) && _flushing.Count == 0;
+        var retriesWait = IsDeferredTransport && _flushing.Count == 0;
         if (_concurrency.IsDead(now) && _concurrency.DeadUntil is { } back && !retriesWait) Consider(back);
         var warnAfter = _policy.Retry.DelayWarningAfter;
         foreach (var m in _state.Messages)

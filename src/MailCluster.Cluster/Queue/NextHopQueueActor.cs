@@ -7,6 +7,7 @@ using MailCluster.Cluster.Delivery;
 using MailCluster.Cluster.Logging;
 using MailCluster.Core.Delivery;
 using MailCluster.Core.Queue;
+using MailCluster.Core.Routing;
 using static MailCluster.Cluster.Delivery.DeliveryProtocol;
 
 namespace MailCluster.Cluster.Queue;
@@ -37,8 +38,10 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
 
     /// <summary>The sharded entity id: the hop key, with "#n" for partition n of a partitioned hop.</summary>
     private readonly string _entityId;
-    /// <summary>The next hop this queue delivers to (the same for all its partitions).</summary>
+    /// <summary>The next hop this queue delivers to (the same for all its partitions), as its key and typed.</summary>
     private readonly string _hop;
+    /// <summary>Null only for an entity id that is no next hop: its deliveries then fail with 5.3.5.</summary>
+    private readonly NextHop? _nextHop;
     private readonly QueueServices _services;
     private readonly DestinationRateLimiter _rates;
     private readonly DestinationPolicy _policy;
@@ -73,9 +76,10 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         _entityId = entityId;
         var key = QueueKey.Parse(entityId);
         _hop = key.Hop;
+        _nextHop = NextHop.TryParse(_hop, out var hop) ? hop : null;
         _services = services;
         // A partition works within its share of the hop's cluster-wide window and rates.
-        _policy = services.Settings.For(_hop).ForPartition(key.Partition);
+        _policy = (_nextHop is null ? services.Settings.Defaults : services.Settings.For(_nextHop)).ForPartition(key.Partition);
         _concurrency = NewWindow();
         _rates = new DestinationRateLimiter(_policy.Rates, Now);
         PersistenceId = "queue-" + entityId;
@@ -175,7 +179,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         StartDelayWarnings(now);
         CloseIdleWorkers(now);
         if (_flushing.Count > 0) _flushing.RemoveWhere(id => _state.Find(id) is null);
-        if (_services.Settings.IsDeferred(_hop) && _flushing.Count == 0) return;
+        if (IsDeferredTransport && _flushing.Count == 0) return;
         while (_idle.Count > 0 && !_concurrency.IsDead(now) && NextJob(now) is { } reuse)
         {
             var worker = _idle.Keys.First();
@@ -214,7 +218,9 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     }
 
     /// <summary>Whether a due message may be attempted: always, except on a defer-transports queue until it is flushed.</summary>
-    private bool MayStart(string queueId) => !_services.Settings.IsDeferred(_hop) || _flushing.Contains(queueId);
+    private bool MayStart(string queueId) => !IsDeferredTransport || _flushing.Contains(queueId);
+
+    private bool IsDeferredTransport => _nextHop is not null && _services.Settings.IsDeferred(_nextHop);
 
     private void OnReport(DeliveryReport report)
     {

@@ -1,4 +1,5 @@
 using MailCluster.Core.Queue;
+using MailCluster.Core.Routing;
 
 namespace MailCluster.Cluster.Queue;
 
@@ -34,19 +35,15 @@ public sealed record QueueSettings(
     string? DoubleBounceRecipient = null)
 {
     /// <summary>Postfix's defer_transports: queues of these transports hold their mail until flushed.</summary>
-    public bool IsDeferred(string hopKey) =>
-        DeferTransports is { Count: > 0 } list && list.Contains(hopKey.Split(':')[0], StringComparer.OrdinalIgnoreCase);
+    public bool IsDeferred(NextHop hop) =>
+        DeferTransports is { Count: > 0 } list && list.Contains(hop.Transport, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>A per-destination block wins, keyed by the next-hop key ("smtp:[relay.example]:25") or its domain.</summary>
-    public DestinationPolicy For(string hopKey) =>
-        Destinations.TryGetValue(hopKey, out var exact) ? exact
-        : Destinations.TryGetValue(DomainOf(hopKey), out var byDomain) ? byDomain
+    /// <summary>A per-destination block wins, keyed by the next-hop key ("smtp:[relay.example]:25") or its host or domain.</summary>
+    public DestinationPolicy For(NextHop hop) =>
+        Destinations.TryGetValue(hop.Key, out var exact) ? exact
+        : hop.Host.Length > 0 && Destinations.TryGetValue(hop.Host, out var byHost) ? byHost
         : Defaults;
 
-    private static string DomainOf(string hopKey)
-    {
-        var rest = hopKey.Contains(':') ? hopKey[(hopKey.IndexOf(':') + 1)..] : hopKey;
-        if (rest.StartsWith('[')) rest = rest[1..rest.IndexOf(']')];
-        return rest;
-    }
+    /// <summary>As <see cref="For(NextHop)"/> for a hop key; a key that is no next hop gets the defaults.</summary>
+    public DestinationPolicy For(string hopKey) => NextHop.TryParse(hopKey, out var hop) ? For(hop) : Defaults;
 }
