@@ -53,6 +53,41 @@ public sealed class SqliteMessageSpoolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_commit_reaches_the_main_database_file_through_a_checkpoint_soon_after()
+    {
+        // The checkpointer runs only after the writer signals a commit (an idle spool never wakes up for it), so
+        // this checks the signal: the main file alone, without its WAL, must come to hold the message.
+        await using var spool = await OpenAsync();
+        var message = Message("checkpointed\r\n", "u@localhost");
+        await spool.StoreAsync(message);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (await CountInMainFileAsync(message.QueueId) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the commit was not checkpointed into the main file");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Copies the main file without its -wal and counts the message there: only checkpointed pages are in it.</summary>
+    private async Task<long> CountInMainFileAsync(string queueId)
+    {
+        var copy = Path.Combine(_dir, "main-only-" + Guid.NewGuid().ToString("N") + ".db");
+        File.Copy(DbPath, copy);
+        try
+        {
+            await using var connection = new SqliteConnection($"Data Source={copy};Pooling=false");
+            await connection.OpenAsync();
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = "SELECT count(*) FROM spool_message WHERE queue_id = $id";
+            cmd.Parameters.AddWithValue("$id", queueId);
+            return (long)(await cmd.ExecuteScalarAsync())!;
+        }
+        catch (SqliteException) { return 0; } // not even the schema has been checkpointed yet
+        finally { SqliteConnection.ClearAllPools(); }
+    }
+
+    [Fact]
     public async Task Concurrent_writers_are_group_committed_and_all_acknowledged_writes_are_there()
     {
         await using var spool = await OpenAsync();

@@ -33,6 +33,12 @@ public static class AkkaBootstrap
               # The node stops itself on SIGTERM (drain SMTP first, then CoordinatedShutdown); Akka's own hook would
               # leave the cluster while messages are still being accepted.
               coordinated-shutdown.run-by-clr-shutdown-hook = off
+              # Akka's scheduler wheel wakes up every tick, due or not (a Task.Delay, then a thread-pool item): at
+              # Akka's 10 ms that was 100 wake-ups a second and ~4.5% of a core on an idle node (docs/BENCHMARKS.md,
+              # "Idle node with mail waiting"). A scheduled message now fires up to 100 ms late. Nothing here needs
+              # finer: the shortest Akka timers are the cluster's 1 s heartbeat and gossip (failure detection allows a
+              # 3 s pause), queue retries are seconds, and SMTP timeouts and tarpits use .NET timers, not this one.
+              scheduler.tick-duration = 100ms
               remote.dot-netty.tcp {
                 hostname = {{Quote(cluster.Hostname)}}
                 port = {{cluster.Port}}

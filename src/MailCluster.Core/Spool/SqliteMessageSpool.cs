@@ -16,6 +16,12 @@ public sealed class SqliteMessageSpool : IMessageSpool
     private readonly Task _writer;
     private readonly Task _checkpointer;
     private readonly CancellationTokenSource _stopping = new();
+    // Set by the writer after a commit: the WAL has pages the checkpointer has not copied yet. Capacity 1, so any
+    // number of commits while a checkpoint waits or runs leave exactly one more round to do.
+    private readonly Channel<bool> _walDirty = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true,
+    });
     private SqliteConnection? _writeConnection;
 
     /// <summary>Either a message to insert or recipients to retire; both ride the same group commit.</summary>
@@ -40,26 +46,39 @@ public sealed class SqliteMessageSpool : IMessageSpool
     /// WAL checkpoints copy pages into the main file and fsync it. SQLite would run them inside whichever commit
     /// crosses the threshold, stalling every session in that group; here they run beside the writer instead
     /// (PASSIVE never blocks it). Commits stay durable either way: each one fsyncs the WAL.
+    /// A round runs only after the writer has committed something, at most once per <see cref="CheckpointDelay"/>
+    /// (so a busy spool is checkpointed as often as before, and an idle one not at all: no wake-up, no file access).
+    /// A round that could not copy the whole WAL (a reader held old pages) tries again after the same delay.
     /// </summary>
     private async Task CheckpointLoopAsync()
     {
         try
         {
-            while (!_stopping.IsCancellationRequested)
+            while (await _walDirty.Reader.WaitToReadAsync(_stopping.Token))
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), _stopping.Token);
+                _walDirty.Reader.TryRead(out _);
+                await Task.Delay(CheckpointDelay, _stopping.Token);
+                bool complete;
                 try
                 {
                     await using var connection = await OpenConnectionAsync(_stopping.Token);
                     await using var checkpoint = connection.CreateCommand();
                     checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-                    await checkpoint.ExecuteNonQueryAsync(_stopping.Token);
+                    // One row: busy (0/1), frames in the WAL, frames checkpointed (-1 when not in WAL mode).
+                    await using var result = await checkpoint.ExecuteReaderAsync(_stopping.Token);
+                    complete = await result.ReadAsync(_stopping.Token) && result.GetInt64(0) == 0 && result.GetInt64(2) >= result.GetInt64(1);
                 }
-                catch (SqliteException) { } // busy or unavailable: the next round tries again
+                catch (SqliteException) { complete = false; } // busy or unavailable
+                if (!complete) MarkWalDirty();
             }
         }
         catch (OperationCanceledException) { }
     }
+
+    /// <summary>How long after a commit the WAL is checkpointed; commits within it share one checkpoint.</summary>
+    private static readonly TimeSpan CheckpointDelay = TimeSpan.FromSeconds(1);
+
+    private void MarkWalDirty() => _walDirty.Writer.TryWrite(true);
 
     /// <summary>Creates the file and tables if needed. Fails fast if the file cannot be opened.</summary>
     public static async Task<SqliteMessageSpool> OpenAsync(SqliteSpoolOptions options, CancellationToken ct = default)
@@ -126,6 +145,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
             try
             {
                 await CommitAsync(batch);
+                MarkWalDirty();
                 foreach (var w in batch) w.Done.TrySetResult();
             }
             catch (Exception ex)
