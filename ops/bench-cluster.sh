@@ -46,6 +46,7 @@
 # auto-migrate = off (the migrate command ran first), no development certificate. Everything else at its default,
 # in particular queue.max-concurrency = 20 per next hop and the queue journal on PostgreSQL.
 #
+# STORAGE=sqlite with NODES=1 runs the one node on its embedded SQLite store instead (same harness, for comparison).
 # Other knobs: DOMAINS=30, WARMUP=300, DELIVERY_TIMEOUT=300 (s), POLL=0.05 (s between sink reads),
 # DOTNET_BUILD_ARGS="-m:1" (shared 2-core machines), MAILCLUSTER_EXTRA_CONF (lines appended to every node's config),
 # PG_EXTRA_OPTS (extra "-c name=value" for the PostgreSQL server), LOAD_MAX, LOAD_WAIT, KEEP_WORK=1 (keep the temp
@@ -272,11 +273,7 @@ $transports  }
   delivery.smtp.tls = disabled
   delivery.dns.servers = ["127.0.0.1:9"]   # never used for a literal route; keeps the system resolver out
   smtp.limits.max-connections-per-ip = 1000
-  storage {
-    provider = postgresql
-    auto-migrate = off
-    postgresql.connection-string = "Host=127.0.0.1;Port=$pg_port;Database=mailcluster;Username=mailcluster"
-  }
+$(storage_block)
   cluster {
     hostname = "127.0.0.1"
     port = ${remoting_ports[$i]}
@@ -285,6 +282,22 @@ $transports  }
 }
 ${MAILCLUSTER_EXTRA_CONF:-}
 CONF
+}
+
+# STORAGE=sqlite (one node only): the embedded store in the node's data dir instead of PostgreSQL, so the two can be
+# compared on this same harness. PostgreSQL is still started (and idles); its CPU column is then ~0.
+storage_block() {
+  if [ "${STORAGE:-postgresql}" = sqlite ]; then
+    echo "  storage.provider = sqlite"
+  else
+    cat <<STORAGE
+  storage {
+    provider = postgresql
+    auto-migrate = off
+    postgresql.connection-string = "Host=127.0.0.1;Port=$pg_port;Database=mailcluster;Username=mailcluster"
+  }
+STORAGE
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------------- one cluster size
