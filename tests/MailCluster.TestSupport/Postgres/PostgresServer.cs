@@ -28,7 +28,7 @@ public sealed class PostgresServer : IAsyncDisposable
         Port = port;
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
     private string DataDir => Path.Combine(_root, "data");
     private string LogFile => Path.Combine(_root, "server.log");
 
@@ -63,7 +63,19 @@ public sealed class PostgresServer : IAsyncDisposable
             if (runAs is not null) await RunAsync("chown", ["-R", runAs, root], ct);
             await server.RunAsServerUserAsync(bin.InitDb,
                 ["-D", server.DataDir, "-U", Superuser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"], ct);
-            await server.StartServerAsync(ct);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await server.StartServerAsync(ct);
+                    break;
+                }
+                catch (InvalidOperationException ex) when (attempt < 5 && ex.Message.Contains("Address already in use"))
+                {
+                    // Another test (a node process, another server) took the port between our check and the bind.
+                    server.Port = FreeLoopbackPort();
+                }
+            }
             await server.CreateDatabaseAsync("mailcluster", ct);
             return server;
         }
