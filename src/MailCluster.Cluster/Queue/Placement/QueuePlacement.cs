@@ -41,7 +41,5 @@ public sealed class LocalQueueEntities
 
     public bool Contains(string entityId) => _ids.Contains(entityId);
 
-    public int Count => _ids.Count;
-
     public void Replace(IReadOnlySet<string> ids) => _ids = ids;
 }
