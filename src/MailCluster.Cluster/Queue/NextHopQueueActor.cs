@@ -86,7 +86,10 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
 
         Recover<SnapshotOffer>(offer =>
         {
-            if (offer.Snapshot is QueueSnapshot snapshot) _state = QueueState.FromSnapshot(snapshot);
+            if (offer.Snapshot is not QueueSnapshot snapshot) return;
+            _state = QueueState.FromSnapshot(snapshot);
+            foreach (var r in snapshot.Retiring ?? [])
+                _retiring[r.QueueId] = new HashSet<string>(r.Recipients, StringComparer.Ordinal);
         });
         Recover<IQueueEvent>(e => _state.Replay(e));
 
@@ -126,6 +129,8 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     protected override void OnReplaySuccess()
     {
         Context.SetReceiveTimeout(_services.Settings.PassivateIdleAfter);
+        // Retirements a snapshot recorded as unfinished are done again (idempotent) before their rows could come back.
+        foreach (var (queueId, recipients) in _retiring.Select(r => (r.Key, r.Value.ToList())).ToList()) Retire(queueId, recipients);
         Self.Tell(Tick.Instance);
         LoadFromSpool();
     }

@@ -24,6 +24,7 @@ public sealed class SerializerTests : IDisposable
         new MessagesFlushed(null, T0),
         new QueueSnapshot([new QueueSnapshot.Message("Q1", "s@x.test", T0, 10, true,
             [new RecipientProgress("a@b.test", "a@b.test", 2, T0, "err", new FailedRecipient("a@b.test", "5.0.0", "d", "mx"), true, true)])], "err"),
+        new QueueSnapshot([], null, [new QueueSnapshot.Retirement("Q2", ["c@d.test"])]),
         new EnqueueRecipients("smtp:[h]:25", [new QueueEntry("Q1", "a@b.test", "a@b.test", "s@x.test", T0, 1)]),
         new RecipientsAccepted("local", "Q1", 1),
         new QueueSummary("local", 1, 2, 3, 4, T0, "e"),
