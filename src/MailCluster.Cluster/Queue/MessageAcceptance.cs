@@ -43,7 +43,7 @@ public sealed class MessageAcceptance(IMessageSpool spool, IActorRef queues, Fun
         var addresses = routed.Select(r => r.Address).ToList();
         // One queue entity per hop for this message (a partition, for a partitioned hop), so a message's recipients
         // for one destination stay together and go in one transaction.
-        var entityOf = routed.Select(r => r.Hop.Key).Distinct().ToDictionary(hop => hop, placement.EntityFor);
+        var entityOf = routed.Select(r => r.Hop.Key).Distinct().ToDictionary(hop => hop, hop => placement.EntityFor(hop, message.QueueId));
         var routes = routed.Select(r => new SpooledRoute(entityOf[r.Hop.Key], r.OriginalRecipient)).ToList();
         FaultPoints.Hit(FaultPoints.BeforeSpoolCommit);
         try
@@ -64,7 +64,12 @@ public sealed class MessageAcceptance(IMessageSpool spool, IActorRef queues, Fun
         var notices = routed.GroupBy(r => entityOf[r.Hop.Key]).Select(hop => NotifyAsync(new EnqueueRecipients(hop.Key,
             hop.Select(r => new QueueEntry(message.QueueId, r.Address, r.OriginalRecipient, message.Sender,
                 message.ReceivedAt, message.Content.Length)).ToList()))).ToList();
-        await Task.WhenAll(notices);
+        try
+        {
+            // Stored is accepted: when the caller's patience runs out during the notices, it still gets its 250.
+            await Task.WhenAll(notices).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) { }
         FaultPoints.Hit(FaultPoints.AfterQueueNotice);
     }
 

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using MailCluster.Cluster.Metrics;
 
 namespace MailCluster.Cluster.Queue;
@@ -34,6 +35,13 @@ public sealed partial class NextHopQueueActor
 
     protected override void PostStop()
     {
+        // A passivation that raced an enqueue stops an entity holding entries nobody else knows of: restart it, and it
+        // reads them back from the spool. (A handoff does not need this: the new home loads the rows.)
+        if (!_state.IsEmpty && !_handingOff)
+        {
+            try { Akka.Cluster.Sharding.ClusterSharding.Get(Context.System).ShardRegion(QueueSharding.TypeName).Tell(new ReconcileQueue(_entityId), ActorRefs.NoSender); }
+            catch (Exception) { } // shutting down: the next start reads the rows anyway
+        }
         QueueGauges.Remove(Self);
         base.PostStop();
     }

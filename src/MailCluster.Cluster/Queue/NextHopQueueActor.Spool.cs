@@ -12,7 +12,8 @@ namespace MailCluster.Cluster.Queue;
 /// </summary>
 public sealed partial class NextHopQueueActor
 {
-    private sealed record SpoolEntriesLoaded(IReadOnlyList<SpooledEntry> Entries);
+    private sealed record SpoolEntriesLoaded(IReadOnlyList<SpooledEntry> Entries, IReadOnlySet<string> KnownBefore,
+        IReadOnlySet<(string QueueId, string Recipient)> StillSpooled);
 
     private sealed record SpoolLoadFailed(string Reason);
 
@@ -45,21 +46,41 @@ public sealed partial class NextHopQueueActor
             LoadFromSpool();
         });
         Command<RetireDone>(OnRetireDone);
-        Command<RetireAgain>(again => Retire(again.QueueId, again.Recipients));
+        // Everything still pending for the message: a later failure for the same message replaced this timer.
+        Command<RetireAgain>(again =>
+        {
+            if (_retiring.TryGetValue(again.QueueId, out var pending) && pending.Count > 0) Retire(again.QueueId, pending.ToList());
+        });
     }
 
     private void LoadFromSpool()
     {
         if (_spoolLoading) return;
         _spoolLoading = true;
-        _services.Spool.LoadQueueEntriesAsync(_entityId).PipeTo(Self,
-            success: entries => new SpoolEntriesLoaded(entries),
+        // On the first load, what the snapshot and journal brought back is checked against the spool: a message
+        // delivered since (its rows retired, no journal event) must not come back.
+        var known = _spoolLoaded ? new HashSet<string>() : _state.Messages.Select(m => m.QueueId).ToHashSet(StringComparer.Ordinal);
+        LoadAsync(_services.Spool, _entityId, known).PipeTo(Self,
             failure: ex => new SpoolLoadFailed(ex.GetBaseException().Message));
+    }
+
+    private static async Task<SpoolEntriesLoaded> LoadAsync(IMessageSpool spool, string entityId, HashSet<string> known)
+    {
+        var entries = await spool.LoadQueueEntriesAsync(entityId);
+        var listed = entries.Select(e => e.QueueId).ToHashSet(StringComparer.Ordinal);
+        var still = entries.Select(e => (e.QueueId, e.Recipient)).ToHashSet();
+        // Known messages this key did not return may have rows from before the key existed (NULL): looked up by id.
+        foreach (var queueId in known.Where(id => !listed.Contains(id)))
+            if (await spool.LoadAsync(queueId) is { } m)
+                foreach (var r in m.Recipients) still.Add((queueId, r));
+        return new SpoolEntriesLoaded(entries, known, still);
     }
 
     private void OnSpoolLoaded(SpoolEntriesLoaded loaded)
     {
         _spoolLoading = false;
+        var gone = _state.DropUnspooled(loaded.KnownBefore, loaded.StillSpooled);
+        if (gone > 0) _log.Info("queue {0}: {1} messages from the journal were finished already (no spool rows)", _entityId, gone);
         var before = _state.MessageCount;
         var finished = _state.MergeFromSpool(
             loaded.Entries.Select(e => new QueueEntry(e.QueueId, e.Recipient, e.OriginalRecipient, e.Sender, e.ReceivedAt, e.Size)),

@@ -131,7 +131,8 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         Context.SetReceiveTimeout(_services.Settings.PassivateIdleAfter);
         // Retirements a snapshot recorded as unfinished are done again (idempotent) before their rows could come back.
         foreach (var (queueId, recipients) in _retiring.Select(r => (r.Key, r.Value.ToList())).ToList()) Retire(queueId, recipients);
-        Self.Tell(Tick.Instance);
+        // Nothing starts before the first spool merge (OnSpoolLoaded runs Work): the snapshot and the journal may still
+        // hold messages that were delivered since, whose rows are gone.
         LoadFromSpool();
     }
 
@@ -165,6 +166,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
             StopIfHandedOff();
             return;
         }
+        if (!_spoolLoaded) return;
         var now = Now;
         _rateLimited = false;
         try
@@ -232,7 +234,9 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         var worker = Sender;
         Record(report);
         _flushing.Remove(report.QueueId); // its one flushed attempt is made
-        RequestWork();
+        // A full pass scans the queue: only when the window may start more workers than run now, or this one stops.
+        // Journaled outcomes (deferrals, failures) run a pass after their write anyway.
+        if (report.WorkerStopping || _concurrency.CanStart(_workers.Count, Now)) RequestWork();
         AdjustWindow(report);
         _workers[worker] = null;
         if (report.WorkerStopping) return;
@@ -253,7 +257,11 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
             worker.Tell(new NoMoreWork());
             _workers.Remove(worker);
         }
-        else _idle[worker] = Now;
+        else
+        {
+            _idle[worker] = Now;
+            RequestWork(); // its pass sets the timer that closes the connection if nothing comes
+        }
     }
 
     private void CloseIdleWorkers(DateTimeOffset now)

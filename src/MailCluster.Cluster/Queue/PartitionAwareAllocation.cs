@@ -50,11 +50,12 @@ public sealed class PartitionAwareAllocation(IShardAllocationStrategy fallback) 
         var families = current.Values.SelectMany(s => s).Where(IsPartitionShard).Select(FamilyOf).Distinct();
         foreach (var family in families)
         {
-            var counts = current.Select(r => (Shards: r.Value.Where(s => FamilyOf(s) == family && IsPartitionShard(s)).ToList(), r.Key))
-                .OrderByDescending(r => r.Shards.Count).ToList();
-            var fullest = counts[0].Shards;
-            var emptiest = counts[^1].Shards.Count;
-            if (fullest.Count - emptiest > 1) yield return fullest.Order(StringComparer.Ordinal).Last();
+            // The family counts its partition 0 (shard N) too, as AllocateShard does, or the two would disagree and
+            // move a member back and forth; only a partition shard (N#k) is ever moved.
+            var counts = current.Select(r => r.Value.Where(s => FamilyOf(s) == family).ToList())
+                .OrderByDescending(shards => shards.Count).ToList();
+            var movable = counts[0].Where(IsPartitionShard).Order(StringComparer.Ordinal).ToList();
+            if (counts[0].Count - counts[^1].Count > 1 && movable.Count > 0) yield return movable[^1];
         }
     }
 

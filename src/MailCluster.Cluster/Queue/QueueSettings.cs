@@ -16,6 +16,10 @@ public sealed record DestinationPolicy(int MaxConcurrency, int InitialConcurrenc
     /// <summary>The share of one partition: its part of the window and of each rate.</summary>
     public DestinationPolicy ForPartition(int partition)
     {
+        // A partition beyond the count (it was lowered): it keeps its rows and drains them on one connection, at the
+        // share of the last partition, so the old partitions add as little as possible to the limit while they empty.
+        if (partition >= Partitions && partition > 0)
+            return this with { MaxConcurrency = 1, InitialConcurrency = 1, RateLimit = Rates.Share(Math.Max(Partitions, partition + 1)) };
         if (Partitions <= 1) return this;
         var max = Math.Max(1, PartitionShare.Of(MaxConcurrency, Partitions, partition));
         var initial = Math.Clamp(PartitionShare.Of(InitialConcurrency, Partitions, partition), 1, max);

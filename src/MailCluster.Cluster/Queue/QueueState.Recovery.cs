@@ -66,6 +66,25 @@ public sealed partial class QueueState
         return finished;
     }
 
+    /// <summary>
+    /// Removes recipients of <paramref name="knownBefore"/> messages that have no spool row any more: finished since
+    /// the snapshot or journal said they were queued (a delivery retires its rows without a journal event). Returns how
+    /// many messages went entirely.
+    /// </summary>
+    public int DropUnspooled(IReadOnlySet<string> knownBefore, IReadOnlySet<(string QueueId, string Recipient)> stillSpooled)
+    {
+        var gone = 0;
+        foreach (var queueId in knownBefore)
+        {
+            if (!_messages.TryGetValue(queueId, out var m)) continue;
+            var missing = m.Recipients.Keys.Where(r => !stillSpooled.Contains((queueId, r))).ToList();
+            if (missing.Count == 0) continue;
+            Remove(queueId, missing);
+            if (!_messages.ContainsKey(queueId)) gone++;
+        }
+        return gone;
+    }
+
     private void ReplayPerMessage(IReadOnlyList<string> queueIds, Func<IReadOnlyList<string>, IQueueEvent> toEvent)
     {
         var known = queueIds.Where(_messages.ContainsKey).ToList();

@@ -96,6 +96,20 @@ public sealed class QueueRecoveryTests
     }
 
     [Fact]
+    public void A_snapshot_message_delivered_since_has_no_rows_and_is_dropped_on_the_first_load()
+    {
+        // A snapshot holds A (x, y) and B (z); since then A's x was delivered (its row retired, no journal event) and B
+        // entirely. Only A's y is still spooled.
+        var state = QueueState.FromSnapshot(new QueueSnapshot([
+            new QueueSnapshot.Message("A", "s@o.test", T0, 1, false, [new RecipientProgress("x@d.test", "x@d.test"), new RecipientProgress("y@d.test", "y@d.test")]),
+            new QueueSnapshot.Message("B", "s@o.test", T0, 1, false, [new RecipientProgress("z@d.test", "z@d.test")])], null));
+        var gone = state.DropUnspooled(new HashSet<string> { "A", "B" }, new HashSet<(string, string)> { ("A", "y@d.test") });
+        Assert.Equal(1, gone);
+        Assert.Equal(["y@d.test"], state.Find("A")!.Recipients.Keys);
+        Assert.Null(state.Find("B"));
+    }
+
+    [Fact]
     public void Recently_retired_entries_are_remembered_for_the_window_only()
     {
         var retired = new RetiredEntries(TimeSpan.FromMinutes(15));

@@ -299,7 +299,9 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
             // client retries, a duplicate at worst), but the session no longer holds its body.
             using var _ = pending;
             // Cancelling tells the acceptance the client is getting 451, so whatever gets stored later is retired.
-            using var giveUp = new CancellationTokenSource(timeout);
+            // A tenth before the session's own deadline, so a message stored in time is answered 250 even if its
+            // queue notices are slow (the acceptance stops waiting for them when this fires).
+            using var giveUp = new CancellationTokenSource(timeout * 0.9);
             try
             {
                 await acceptance.AcceptAsync(message, giveUp.Token).WaitAsync(timeout);

@@ -4,20 +4,29 @@ namespace MailCluster.Cluster.Queue.Placement;
 
 /// <summary>
 /// Which queue entity a message's recipients for one hop go to. An unpartitioned hop has one; for a partitioned hop,
-/// ingress prefers a partition that lives on this node (the notice then needs no remote round trip), taking turns
-/// among them, and otherwise takes turns among all partitions, which also brings partitions that do not exist yet
+/// ingress prefers a partition that lives on this node (the notice then needs no remote round trip), spreading messages
+/// over them by queue id, and otherwise over all partitions, which also brings partitions that do not exist yet
 /// into being. Thread-safe: sessions of every connection call it.
 /// </summary>
 public sealed class QueuePlacement(Func<string, int> partitionsOf, LocalQueueEntities local)
 {
-    private int _turn;
-
-    public string EntityFor(string hop)
+    /// <summary>
+    /// The turn comes from the queue id, not a counter: a retried acceptance of the same message (a bounce whose first
+    /// attempt timed out) picks the same partition as long as this node hosts the same ones, so the stored row's key
+    /// (the first write wins) and the notice agree.
+    /// </summary>
+    public string EntityFor(string hop, string queueId)
     {
         var partitions = partitionsOf(hop);
         if (partitions <= 1) return hop;
-        var turn = (uint)Interlocked.Increment(ref _turn);
-        return Choose(hop, partitions, local.Contains, turn);
+        return Choose(hop, partitions, local.Contains, StableHash(queueId));
+    }
+
+    private static uint StableHash(string text)
+    {
+        var hash = 2166136261u; // FNV-1a: the same on every node and run, unlike string.GetHashCode
+        foreach (var c in text) hash = (hash ^ c) * 16777619u;
+        return hash;
     }
 
     public bool IsLocal(string entityId) => local.Contains(entityId);
