@@ -25,6 +25,8 @@ public sealed class SmtpSink : IAsyncDisposable
     private readonly ConcurrentDictionary<int, SinkSession> _sessions = new();
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
+    /// <summary>While not listening: the port, bound and not listening, so nobody else takes it.</summary>
+    private Socket? _reserved;
     private Task _acceptLoop = Task.CompletedTask;
     private int _connectionCount, _dataEnds, _rejectedMessages, _peakConnections;
 
@@ -68,7 +70,7 @@ public sealed class SmtpSink : IAsyncDisposable
         return sink;
     }
 
-    /// <summary>Stops accepting connections (the port is released: clients get "connection refused"). Open connections continue unless <paramref name="dropConnections"/>.</summary>
+    /// <summary>Stops accepting connections (clients get "connection refused"; the port stays reserved for StartListening). Open connections continue unless <paramref name="dropConnections"/>.</summary>
     public async Task StopListeningAsync(bool dropConnections = false)
     {
         Socket? listener;
@@ -81,6 +83,17 @@ public sealed class SmtpSink : IAsyncDisposable
         }
         listener?.Dispose();
         await loop;
+        // The port stays ours, bound but not listening (connections to it are refused): another process on the
+        // machine (a parallel test's node, a PostgreSQL) could otherwise take it before StartListening.
+        lock (_gate)
+        {
+            if (_listener is null && _reserved is null)
+            {
+                var reserved = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try { reserved.Bind(new IPEndPoint(IPAddress.Loopback, Port)); _reserved = reserved; }
+                catch (SocketException) { reserved.Dispose(); }
+            }
+        }
         if (dropConnections) DropConnections();
     }
 
@@ -88,7 +101,9 @@ public sealed class SmtpSink : IAsyncDisposable
     public void StartListening()
     {
         if (IsListening) return;
-        Listen(Port);
+        Socket? reserved;
+        lock (_gate) { reserved = _reserved; _reserved = null; }
+        Listen(Port, reserved);
     }
 
     /// <summary>Closes every open connection abruptly.</summary>
@@ -155,14 +170,14 @@ public sealed class SmtpSink : IAsyncDisposable
 
     internal void CountRejected() => Interlocked.Increment(ref _rejectedMessages);
 
-    private void Listen(int port)
+    private void Listen(int port, Socket? alreadyBound = null)
     {
-        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var listener = alreadyBound ?? new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             // Restarting on the same port must work while old connections sit in TIME_WAIT.
             // (.NET sets SO_REUSEADDR on Unix listeners by default; asking for ReuseAddress would add SO_REUSEPORT.)
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            if (alreadyBound is null) listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
             listener.Listen(512);
         }
         catch
@@ -210,6 +225,7 @@ public sealed class SmtpSink : IAsyncDisposable
     {
         await _stopping.CancelAsync();
         await StopListeningAsync(dropConnections: true);
+        lock (_gate) { _reserved?.Dispose(); _reserved = null; }
         await Task.WhenAll(_sessions.Values.Select(s => s.Completion));
         lock (_gate)
         {
