@@ -261,16 +261,8 @@ public sealed class SqliteMessageSpool : IMessageSpool
         return new SpooledMessage(queueId, sender, recipients, ip, helo, at, content);
     }
 
-    public async Task<IReadOnlyList<string>> ListQueueIdsAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT queue_id FROM spool_message ORDER BY queue_id";
-        var ids = new List<string>();
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
-        return ids;
-    }
+    public Task<IReadOnlyList<string>> ListQueueIdsAsync(CancellationToken cancellationToken = default) =>
+        ReadStringsAsync("SELECT queue_id FROM spool_message ORDER BY queue_id", cancellationToken);
 
     public async Task<IReadOnlyList<SpooledEntry>> LoadQueueEntriesAsync(string queueKey, CancellationToken cancellationToken = default)
     {
@@ -290,15 +282,19 @@ public sealed class SqliteMessageSpool : IMessageSpool
         return entries;
     }
 
-    public async Task<IReadOnlyList<string>> ListQueueKeysAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> ListQueueKeysAsync(CancellationToken cancellationToken = default) =>
+        ReadStringsAsync("SELECT DISTINCT queue_key FROM spool_recipient WHERE queue_key IS NOT NULL ORDER BY queue_key", cancellationToken);
+
+    /// <summary>The first column of every row of a parameterless query.</summary>
+    private async Task<IReadOnlyList<string>> ReadStringsAsync(string sql, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT DISTINCT queue_key FROM spool_recipient WHERE queue_key IS NOT NULL ORDER BY queue_key";
-        var keys = new List<string>();
+        cmd.CommandText = sql;
+        var values = new List<string>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) keys.Add(reader.GetString(0));
-        return keys;
+        while (await reader.ReadAsync(cancellationToken)) values.Add(reader.GetString(0));
+        return values;
     }
 
     private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken ct)
