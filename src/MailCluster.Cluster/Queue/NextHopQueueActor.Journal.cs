@@ -38,7 +38,7 @@ public sealed partial class NextHopQueueActor
         PersistAllAsync(batch.Select(b => b.Event), _ =>
         {
             var (stored, after) = batch[next++];
-            _state.Apply(stored);
+            _state = _state.Apply(stored);
             _eventsSinceSnapshot++;
             after?.Invoke();
         });

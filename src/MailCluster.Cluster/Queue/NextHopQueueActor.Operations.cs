@@ -1,6 +1,7 @@
 using MailCluster.Cluster.Logging;
 using Akka.Actor;
 using Akka.Event;
+using MailCluster.Cluster.Queue.Decisions;
 namespace MailCluster.Cluster.Queue;
 
 /// <summary>The postqueue/postsuper side: list, summarize, flush, hold, release and delete.</summary>
@@ -17,39 +18,30 @@ public sealed partial class NextHopQueueActor
             // On a defer-transports queue, what is queued (and not held) now gets one attempt; later mail waits again.
             foreach (var m in (flush.QueueIds is null ? _state.Messages : _state.Select(flush.QueueIds)).Where(m => !m.Held))
                 _flushing.Add(m.QueueId);
-            var count = flush.QueueIds is null ? _state.MessageCount : _state.Select(flush.QueueIds).Count();
-            Write(new MessagesFlushed(flush.QueueIds, Now), () => replyTo.Tell(new QueueCommandDone(_entityId, count)));
+            var decision = Decide(new QueueCommand.Flush(flush.QueueIds));
+            Carry(decision, () => replyTo.Tell(new QueueCommandDone(_entityId, decision.Affected)));
         });
-        Command<HoldMessages>(hold => Change(hold.QueueIds, ids => new MessagesHeld(ids)));
-        Command<ReleaseMessages>(release => Change(release.QueueIds, ids => new MessagesReleased(ids)));
+        Command<HoldMessages>(hold => Change(new QueueCommand.Hold(hold.QueueIds)));
+        Command<ReleaseMessages>(release => Change(new QueueCommand.Release(release.QueueIds)));
         Command<DeleteMessages>(delete =>
         {
-            var doomed = _state.Select(delete.QueueIds).ToList();
+            var decision = Decide(new QueueCommand.Delete(delete.QueueIds));
             var replyTo = Sender;
-            if (doomed.Count == 0)
+            Carry(decision, () =>
             {
-                replyTo.Tell(new QueueCommandDone(_entityId, 0));
-                return;
-            }
-            Write(new MessagesDeleted(doomed.Select(m => m.QueueId).ToList()), () =>
-            {
-                foreach (var m in doomed)
-                {
+                foreach (var m in decision.RetireAfterJournal)
                     _mailLog.Info(MailEvents.Deleted, ("queue_id", m.QueueId), ("hop", _hop), ("nrcpt", m.Recipients.Count),
                         ("reason", "removed by the administrator"));
-                    Retire(m.QueueId, m.Recipients.Keys.ToList());
-                }
-                replyTo.Tell(new QueueCommandDone(_entityId, doomed.Count));
+                replyTo.Tell(new QueueCommandDone(_entityId, decision.Affected));
             });
         });
     }
 
-    private void Change(IReadOnlyList<string> queueIds, Func<IReadOnlyList<string>, IQueueEvent> toEvent)
+    private void Change(QueueCommand command)
     {
-        var ids = _state.Select(queueIds).Select(m => m.QueueId).ToList();
         var replyTo = Sender;
-        if (ids.Count == 0) replyTo.Tell(new QueueCommandDone(_entityId, 0));
-        else Write(toEvent(ids), () => replyTo.Tell(new QueueCommandDone(_entityId, ids.Count)));
+        var decision = Decide(command);
+        Carry(decision, () => replyTo.Tell(new QueueCommandDone(_entityId, decision.Affected)));
     }
 
     private IEnumerable<QueueEntryView> Views(DateTimeOffset now) =>

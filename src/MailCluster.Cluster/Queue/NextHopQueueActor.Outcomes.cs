@@ -15,39 +15,21 @@ namespace MailCluster.Cluster.Queue;
 public sealed partial class NextHopQueueActor
 {
     /// <summary>
-    /// The decision is <see cref="DeliveryOutcomes.OnReport"/>'s; here it is carried out: delivered recipients retire
-    /// their rows, the rest is journaled, and the message is free for another attempt once that is stored.
+    /// The decision is <see cref="QueueDecider"/>'s; here it is carried out: delivered recipients retire their rows, the
+    /// rest is journaled, and the message is free for another attempt once that is stored.
     /// </summary>
     private void Record(DeliveryReport report)
     {
         var now = Now;
         var message = _state.Find(report.QueueId);
-        var decision = message is null ? ReportDecision.Nothing : DeliveryOutcomes.OnReport(message, report.Results, _policy.Retry, now);
-        if (message is not null && decision.Recipients.Count > 0)
+        var decision = Decide(new QueueCommand.Report(report.QueueId, report.Results), now);
+        if (message is not null && decision.Outcomes.Count > 0)
         {
             MailClusterMetrics.DeliveryOutcomes(decision.Count(RecipientOutcome.Delivered), decision.Count(RecipientOutcome.Deferred),
                 decision.Count(RecipientOutcome.Bounced) + decision.Count(RecipientOutcome.Expired));
-            LogOutcomes(message, decision.Recipients, now);
+            LogOutcomes(message, decision.Outcomes, now);
         }
-        if (decision.Delivered.Count > 0)
-        {
-            // Retiring the rows is the durable record of a delivery; the journal need not hear of it.
-            _state.Apply(new RecipientsDelivered(report.QueueId, decision.Delivered, now));
-            Retire(report.QueueId, decision.Delivered);
-        }
-        if (decision.Events.Count == 0)
-        {
-            _inFlight.Remove(report.QueueId);
-            return;
-        }
-        for (var i = 0; i < decision.Events.Count; i++)
-        {
-            var last = i == decision.Events.Count - 1;
-            Write(decision.Events[i], () =>
-            {
-                if (last) _inFlight.Remove(report.QueueId);
-            });
-        }
+        Carry(decision, () => _inFlight.Remove(report.QueueId));
     }
 
     /// <summary>One mail-log line per recipient, as Postfix's "status=" lines: delivered, deferred, bounced or expired.</summary>
@@ -70,7 +52,7 @@ public sealed partial class NextHopQueueActor
     /// <summary>Entries past their lifetime fail (<see cref="DeliveryOutcomes.Overdue"/>) and are bounced.</summary>
     private void ExpireOverdue(DateTimeOffset now)
     {
-        foreach (var failed in DeliveryOutcomes.Overdue(_state.Messages, _inFlight, _policy.Retry, now))
+        foreach (var failed in Decide(new QueueCommand.Expire(_inFlight), now).Journal.OfType<RecipientsFailed>())
         {
             var arrived = _state.Find(failed.QueueId)!.ArrivedAt;
             foreach (var r in failed.Recipients)
@@ -83,25 +65,21 @@ public sealed partial class NextHopQueueActor
 
     private void StartPendingBounces()
     {
-        foreach (var m in _state.AwaitingBounce().ToList())
+        var busy = (string id) => _bouncing.Contains(id) || _inFlight.Contains(id);
+        foreach (var plan in BounceDecisions.Pending(_state, busy, _services.Settings.DoubleBounceRecipient))
         {
-            if (_bouncing.Contains(m.QueueId) || _inFlight.Contains(m.QueueId)) continue;
-            var failed = m.Recipients.Values.Where(r => !r.Pending).ToList();
-            var recipients = failed.Select(r => r.Recipient).ToList();
+            var (m, recipients) = (plan.Message, plan.Recipients);
             _bouncing.Add(m.QueueId);
-            var bounceTo = BounceDecisions.BounceRecipient(m.Sender, m.QueueId, _services.Settings.DoubleBounceRecipient);
-            if (bounceTo is null)
+            if (plan.BounceTo is null)
             {
-                var reason = BounceIds.IsDoubleBounceNotice(m.QueueId) ? "undeliverable double-bounce notice" : "null sender";
-                _mailLog.Info(MailEvents.DsnSkipped, ("queue_id", m.QueueId), ("nrcpt", recipients.Count), ("reason", reason));
+                _mailLog.Info(MailEvents.DsnSkipped, ("queue_id", m.QueueId), ("nrcpt", recipients.Count), ("reason", plan.SkipReason));
                 Write(new BounceQueued(m.QueueId, recipients, null), () => AfterBounce(m.QueueId, recipients));
                 continue;
             }
-            var doubleBounce = bounceTo != m.Sender;
-            var bounceId = BounceIds.For(m.QueueId, _hop, recipients, doubleBounce ? BounceIds.DoubleBounce : "B");
-            var request = new BounceProtocol.CreateBounce(bounceId, m.QueueId, bounceTo, m.ArrivedAt,
-                failed.Select(r => new BounceProtocol.BounceRecipient(r.Recipient, r.OriginalRecipient, r.Failure!.Status,
-                    r.Failure.Diagnostic, r.Failure.RemoteMta, Now)).ToList(), DelayWarning: false, RetryUntil: null, doubleBounce);
+            var bounceId = BounceIds.For(m.QueueId, _hop, recipients, plan.DoubleBounce ? BounceIds.DoubleBounce : "B");
+            var request = new BounceProtocol.CreateBounce(bounceId, m.QueueId, plan.BounceTo, m.ArrivedAt,
+                plan.Failed.Select(r => new BounceProtocol.BounceRecipient(r.Recipient, r.OriginalRecipient, r.Failure!.Status,
+                    r.Failure.Diagnostic, r.Failure.RemoteMta, Now)).ToList(), DelayWarning: false, RetryUntil: null, plan.DoubleBounce);
             AskBounce(m.QueueId, m.QueueId, request, recipients);
         }
     }
@@ -109,19 +87,15 @@ public sealed partial class NextHopQueueActor
     /// <summary>Optional "delayed mail" notice, once per recipient, after delay-warning-after.</summary>
     private void StartDelayWarnings(DateTimeOffset now)
     {
-        if (_policy.Retry.DelayWarningAfter is not { } after) return;
-        foreach (var m in _state.Messages.Where(m => DsnPolicy.ShouldBounce(m.Sender) && now - m.ArrivedAt >= after).ToList())
+        foreach (var plan in BounceDecisions.DelayWarnings(_state, _policy.Retry.DelayWarningAfter, id => _bouncing.Contains(id + "/W"), now))
         {
+            var m = plan.Message;
             var key = m.QueueId + "/W";
-            if (_bouncing.Contains(key)) continue;
-            var late = m.Recipients.Values.Where(r => r.Pending && r.Attempts > 0 && !r.DelayWarned).ToList();
-            if (late.Count == 0) continue;
-            var recipients = late.Select(r => r.Recipient).ToList();
             _bouncing.Add(key);
-            var request = new BounceProtocol.CreateBounce(BounceIds.For(m.QueueId, _hop, recipients, "W"), m.QueueId, m.Sender,
-                m.ArrivedAt, late.Select(r => new BounceProtocol.BounceRecipient(r.Recipient, r.OriginalRecipient, EnhancedStatusCode.StillTrying.ToString(),
+            var request = new BounceProtocol.CreateBounce(BounceIds.For(m.QueueId, _hop, plan.Recipients, "W"), m.QueueId, m.Sender,
+                m.ArrivedAt, plan.Late.Select(r => new BounceProtocol.BounceRecipient(r.Recipient, r.OriginalRecipient, EnhancedStatusCode.StillTrying.ToString(),
                     r.LastError ?? "", null, now)).ToList(), DelayWarning: true, m.ArrivedAt + _policy.Retry.MaximumLifetime);
-            AskBounce(key, m.QueueId, request, recipients);
+            AskBounce(key, m.QueueId, request, plan.Recipients);
         }
     }
 

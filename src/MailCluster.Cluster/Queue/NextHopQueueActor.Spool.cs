@@ -79,14 +79,14 @@ public sealed partial class NextHopQueueActor
     private void OnSpoolLoaded(SpoolEntriesLoaded loaded)
     {
         _spoolLoading = false;
-        var gone = _state.DropUnspooled(loaded.KnownBefore, loaded.StillSpooled);
+        (_state, var gone) = _state.DropUnspooled(loaded.KnownBefore, loaded.StillSpooled);
         if (gone > 0) _log.Info("queue {0}: {1} messages from the journal were finished already (no spool rows)", _entityId, gone);
-        var before = _state.MessageCount;
-        var finished = _state.MergeFromSpool(
+        var merge = _state.MergeFromSpool(
             loaded.Entries.Select(e => new QueueEntry(e.QueueId, e.Recipient, e.OriginalRecipient, e.Sender, e.ReceivedAt, e.Size)),
             IsFinishedHere);
-        foreach (var (queueId, recipients) in finished) Retire(queueId, recipients);
-        var added = _state.MessageCount - before;
+        _state = merge.State;
+        foreach (var (queueId, recipients) in merge.Finished) Retire(queueId, recipients);
+        var added = merge.Added;
         if (added > 0 && _spoolLoaded) _log.Info("queue {0}: found {1} messages in the spool it had not been told of", _entityId, added);
         else if (!_spoolLoaded && !_state.IsEmpty) _log.Info("queue {0}: recovered {1} messages", _entityId, _state.MessageCount);
         _spoolLoaded = true;

@@ -5,6 +5,7 @@ using Akka.Persistence;
 using MailCluster.Cluster.Bounce;
 using MailCluster.Cluster.Delivery;
 using MailCluster.Cluster.Logging;
+using MailCluster.Cluster.Queue.Decisions;
 using MailCluster.Core.Delivery;
 using MailCluster.Core.Queue;
 using MailCluster.Core.Routing;
@@ -58,7 +59,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     private readonly Dictionary<IActorRef, DateTimeOffset> _idle = [];
     private static readonly TimeSpan IdleConnectionTime = TimeSpan.FromSeconds(2);
     private readonly HashSet<string> _bouncing = new(StringComparer.Ordinal);
-    private QueueState _state = new();
+    private QueueState _state = QueueState.Empty;
     private ConcurrencyWindow _concurrency;
     /// <summary>
     /// On a defer-transports queue, the messages an operator flushed: each gets one attempt, as with Postfix's
@@ -91,7 +92,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
             foreach (var r in snapshot.Retiring ?? [])
                 _retiring[r.QueueId] = new HashSet<string>(r.Recipients, StringComparer.Ordinal);
         });
-        Recover<IQueueEvent>(e => _state.Replay(e));
+        Recover<IQueueEvent>(e => _state = _state.Replay(e));
 
         Command<EnqueueRecipients>(OnEnqueue);
         Command<DeliveryReport>(OnReport);
@@ -136,16 +137,13 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
         LoadFromSpool();
     }
 
-    /// <summary>
-    /// The entries are durable already (their spool rows), so they are only taken into memory: no journal write. Ones
-    /// this queue finished recently are not taken back, since a resent enqueue must not deliver a message twice.
-    /// </summary>
+    /// <summary>Entries are taken into memory only (<see cref="QueueDecider"/>: their spool rows are the durable record).</summary>
     private void OnEnqueue(EnqueueRecipients command)
     {
-        var fresh = command.Entries.Where(e => !_state.Contains(e.QueueId, e.Recipient) && !IsFinishedHere(e.QueueId, e.Recipient)).ToList();
-        if (fresh.Count > 0) _state.Apply(new EntriesAdded(fresh));
+        var decision = Decide(new QueueCommand.Enqueue(command.Entries, IsFinishedHere));
+        Carry(decision);
         Sender.Tell(new RecipientsAccepted(_entityId, command.Entries.FirstOrDefault()?.QueueId ?? "", command.Entries.Count));
-        if (fresh.Count > 0) RequestWork();
+        if (decision.Affected > 0) RequestWork();
     }
 
     private void RequestWork()
@@ -212,15 +210,13 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
 
     private DeliveryJob? NextJob(DateTimeOffset now)
     {
-        var message = _state.Due(now, _inFlight).FirstOrDefault(m => MayStart(m.QueueId));
-        if (message is null) return null;
+        if (QueueDecider.NextJob(_state, _inFlight, MayStart, now) is not var (message, recipients)) return null;
         if (!_rates.TryStartMessage(now))
         {
             _rateLimited = true; // Work sleeps until the next token (NextWakeUp)
             return null;
         }
         _inFlight.Add(message.QueueId);
-        var recipients = QueueState.DueRecipients(message, now).Select(r => r.Recipient).ToList();
         return new DeliveryJob(message.QueueId, message.Sender, recipients);
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace MailCluster.Cluster.Queue;
 
 /// <summary>
@@ -8,95 +10,94 @@ namespace MailCluster.Cluster.Queue;
 /// </summary>
 public sealed partial class QueueState
 {
-    private readonly Dictionary<string, List<IQueueEvent>> _awaitingSpool = new(StringComparer.Ordinal);
+    private readonly ImmutableDictionary<string, ImmutableList<IQueueEvent>> _awaitingSpool;
+
+    /// <summary>The outcome of <see cref="MergeFromSpool"/>: the merged state and the loaded entries that are finished.</summary>
+    /// <param name="Finished">Loaded entries the waiting journal events finished (deleted, bounced): their rows are still
+    /// in the spool and must be retired.</param>
+    /// <param name="Added">How many messages the merge added.</param>
+    public sealed record SpoolMerge(QueueState State, IReadOnlyList<(string QueueId, IReadOnlyList<string> Recipients)> Finished, int Added);
 
     /// <summary>Applies a journaled event during recovery, keeping back what concerns messages known only to the spool.</summary>
-    public void Replay(IQueueEvent e)
+    public QueueState Replay(IQueueEvent e)
     {
         switch (e)
         {
             case EntriesAdded or MessagesFlushed { QueueIds: null }:
-                Apply(e);
-                return;
+                return Apply(e);
             case MessagesHeld held:
-                ReplayPerMessage(held.QueueIds, ids => new MessagesHeld(ids));
-                return;
+                return ReplayPerMessage(held.QueueIds, ids => new MessagesHeld(ids));
             case MessagesReleased released:
-                ReplayPerMessage(released.QueueIds, ids => new MessagesReleased(ids));
-                return;
+                return ReplayPerMessage(released.QueueIds, ids => new MessagesReleased(ids));
             case MessagesDeleted deleted:
-                ReplayPerMessage(deleted.QueueIds, ids => new MessagesDeleted(ids));
-                return;
+                return ReplayPerMessage(deleted.QueueIds, ids => new MessagesDeleted(ids));
             case MessagesFlushed flushed:
-                ReplayPerMessage(flushed.QueueIds!, ids => new MessagesFlushed(ids, flushed.At));
-                return;
+                return ReplayPerMessage(flushed.QueueIds!, ids => new MessagesFlushed(ids, flushed.At));
         }
         var queueId = QueueIdOf(e);
-        if (queueId is null || _messages.ContainsKey(queueId)) Apply(e);
-        else AwaitSpool(queueId, e);
+        return queueId is null || _messages.ContainsKey(queueId) ? Apply(e) : AwaitSpool(queueId, e);
     }
 
     /// <summary>
     /// Adds the spool's entries this state lacks (skipping those <paramref name="isRetired"/> says are finished here),
-    /// applies the journal events that waited for them, and returns the loaded entries those events finished (deleted,
-    /// bounced): their rows are still in the spool and must be retired.
+    /// then applies the journal events that waited for them.
     /// </summary>
-    public IReadOnlyList<(string QueueId, IReadOnlyList<string> Recipients)> MergeFromSpool(
-        IEnumerable<QueueEntry> entries, Func<string, string, bool> isRetired)
+    public SpoolMerge MergeFromSpool(IEnumerable<QueueEntry> entries, Func<string, string, bool> isRetired)
     {
+        var messages = _messages;
         var loaded = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            if (Contains(entry.QueueId, entry.Recipient) || isRetired(entry.QueueId, entry.Recipient)) continue;
-            Add(entry);
+            if ((messages.TryGetValue(entry.QueueId, out var known) && known.Recipients.ContainsKey(entry.Recipient))
+                || isRetired(entry.QueueId, entry.Recipient)) continue;
+            messages = Add(messages, entry);
             if (!loaded.TryGetValue(entry.QueueId, out var list)) loaded[entry.QueueId] = list = [];
             list.Add(entry.Recipient);
         }
+        var merged = new QueueState(messages, NoAwaitedEvents, LastError);
         foreach (var (queueId, events) in _awaitingSpool)
-            if (_messages.ContainsKey(queueId))
-                foreach (var e in events) Apply(e);
-        _awaitingSpool.Clear();
+            if (messages.ContainsKey(queueId))
+                merged = events.Aggregate(merged, (state, e) => state.Apply(e));
 
         var finished = new List<(string, IReadOnlyList<string>)>();
         foreach (var (queueId, recipients) in loaded)
         {
-            var gone = recipients.Where(r => !Contains(queueId, r)).ToList();
+            var gone = recipients.Where(r => !merged.Contains(queueId, r)).ToList();
             if (gone.Count > 0) finished.Add((queueId, gone));
         }
-        return finished;
+        return new SpoolMerge(merged, finished, merged.MessageCount - MessageCount);
     }
 
     /// <summary>
     /// Removes recipients of <paramref name="knownBefore"/> messages that have no spool row any more: finished since
-    /// the snapshot or journal said they were queued (a delivery retires its rows without a journal event). Returns how
-    /// many messages went entirely.
+    /// the snapshot or journal said they were queued (a delivery retires its rows without a journal event). Returns the
+    /// state without them and how many messages went entirely.
     /// </summary>
-    public int DropUnspooled(IReadOnlySet<string> knownBefore, IReadOnlySet<(string QueueId, string Recipient)> stillSpooled)
+    public (QueueState State, int MessagesGone) DropUnspooled(IReadOnlySet<string> knownBefore,
+        IReadOnlySet<(string QueueId, string Recipient)> stillSpooled)
     {
+        var messages = _messages;
         var gone = 0;
         foreach (var queueId in knownBefore)
         {
-            if (!_messages.TryGetValue(queueId, out var m)) continue;
+            if (!messages.TryGetValue(queueId, out var m)) continue;
             var missing = m.Recipients.Keys.Where(r => !stillSpooled.Contains((queueId, r))).ToList();
             if (missing.Count == 0) continue;
-            Remove(queueId, missing);
-            if (!_messages.ContainsKey(queueId)) gone++;
+            messages = Remove(messages, queueId, missing);
+            if (!messages.ContainsKey(queueId)) gone++;
         }
-        return gone;
+        return (With(messages), gone);
     }
 
-    private void ReplayPerMessage(IReadOnlyList<string> queueIds, Func<IReadOnlyList<string>, IQueueEvent> toEvent)
+    private QueueState ReplayPerMessage(IReadOnlyList<string> queueIds, Func<IReadOnlyList<string>, IQueueEvent> toEvent)
     {
         var known = queueIds.Where(_messages.ContainsKey).ToList();
-        if (known.Count > 0) Apply(toEvent(known));
-        foreach (var id in queueIds.Where(id => !_messages.ContainsKey(id))) AwaitSpool(id, toEvent([id]));
+        var state = known.Count > 0 ? Apply(toEvent(known)) : this;
+        return queueIds.Where(id => !_messages.ContainsKey(id)).Aggregate(state, (s, id) => s.AwaitSpool(id, toEvent([id])));
     }
 
-    private void AwaitSpool(string queueId, IQueueEvent e)
-    {
-        if (!_awaitingSpool.TryGetValue(queueId, out var events)) _awaitingSpool[queueId] = events = [];
-        events.Add(e);
-    }
+    private QueueState AwaitSpool(string queueId, IQueueEvent e) =>
+        new(_messages, _awaitingSpool.SetItem(queueId, _awaitingSpool.GetValueOrDefault(queueId, ImmutableList<IQueueEvent>.Empty).Add(e)), LastError);
 
     private static string? QueueIdOf(IQueueEvent e) => e switch
     {

@@ -17,8 +17,10 @@ public sealed class QueueRecoveryTests
     [Fact]
     public void Rows_without_journal_events_become_fresh_due_entries()
     {
-        var state = new QueueState();
-        var finished = state.MergeFromSpool([Row("A", "x@d.test"), Row("A", "y@d.test"), Row("B", "z@d.test")], NothingRetired);
+        var state = QueueState.Empty;
+        var merge = state.MergeFromSpool([Row("A", "x@d.test"), Row("A", "y@d.test"), Row("B", "z@d.test")], NothingRetired);
+        state = merge.State;
+        var finished = merge.Finished;
         Assert.Empty(finished);
         Assert.Equal(2, state.MessageCount);
         Assert.Equal(2, state.Due(T0, new HashSet<string>()).Count());
@@ -27,10 +29,10 @@ public sealed class QueueRecoveryTests
     [Fact]
     public void A_deferral_journaled_before_the_rows_are_read_is_applied_to_them()
     {
-        var state = new QueueState();
-        state.Replay(new RecipientsDeferred("A", ["x@d.test"], "451 try later", T0.AddMinutes(5), T0));
+        var state = QueueState.Empty;
+        state = state.Replay(new RecipientsDeferred("A", ["x@d.test"], "451 try later", T0.AddMinutes(5), T0));
         Assert.True(state.IsEmpty); // waits for the row
-        state.MergeFromSpool([Row("A", "x@d.test")], NothingRetired);
+        state = state.MergeFromSpool([Row("A", "x@d.test")], NothingRetired).State;
         var r = state.Find("A")!.Recipients["x@d.test"];
         Assert.Equal(1, r.Attempts);
         Assert.Equal(T0.AddMinutes(5), r.NextAttemptAt);
@@ -40,10 +42,12 @@ public sealed class QueueRecoveryTests
     [Fact]
     public void Events_about_messages_whose_rows_are_gone_are_dropped()
     {
-        var state = new QueueState();
-        state.Replay(new RecipientsDeferred("GONE", ["x@d.test"], "451", T0.AddMinutes(5), T0));
-        state.Replay(new MessagesHeld(["GONE"]));
-        var finished = state.MergeFromSpool([], NothingRetired);
+        var state = QueueState.Empty;
+        state = state.Replay(new RecipientsDeferred("GONE", ["x@d.test"], "451", T0.AddMinutes(5), T0));
+        state = state.Replay(new MessagesHeld(["GONE"]));
+        var merge = state.MergeFromSpool([], NothingRetired);
+        state = merge.State;
+        var finished = merge.Finished;
         Assert.Empty(finished);
         Assert.True(state.IsEmpty);
     }
@@ -51,11 +55,13 @@ public sealed class QueueRecoveryTests
     [Fact]
     public void A_journaled_delete_or_bounce_whose_rows_remain_is_returned_for_retirement()
     {
-        var state = new QueueState();
-        state.Replay(new MessagesDeleted(["A"]));
-        state.Replay(new RecipientsFailed("B", [new FailedRecipient("y@d.test", "5.1.1", "550 no such user", null)], false, T0));
-        state.Replay(new BounceQueued("B", ["y@d.test"], "BOUNCE1"));
-        var finished = state.MergeFromSpool([Row("A", "x@d.test"), Row("B", "y@d.test"), Row("C", "z@d.test")], NothingRetired);
+        var state = QueueState.Empty;
+        state = state.Replay(new MessagesDeleted(["A"]));
+        state = state.Replay(new RecipientsFailed("B", [new FailedRecipient("y@d.test", "5.1.1", "550 no such user", null)], false, T0));
+        state = state.Replay(new BounceQueued("B", ["y@d.test"], "BOUNCE1"));
+        var merge = state.MergeFromSpool([Row("A", "x@d.test"), Row("B", "y@d.test"), Row("C", "z@d.test")], NothingRetired);
+        state = merge.State;
+        var finished = merge.Finished;
         Assert.Equal([("A", (IReadOnlyList<string>)["x@d.test"]), ("B", ["y@d.test"])],
             finished.OrderBy(f => f.QueueId).Select(f => (f.QueueId, (IReadOnlyList<string>)f.Recipients.ToList())).ToList(),
             new FinishedComparer());
@@ -65,11 +71,11 @@ public sealed class QueueRecoveryTests
     [Fact]
     public void A_hold_for_several_messages_applies_to_known_ones_now_and_to_the_others_when_their_rows_come()
     {
-        var state = new QueueState();
-        state.Replay(new EntriesAdded([Row("OLD", "x@d.test")])); // a journal from before the rows were the entries
-        state.Replay(new MessagesHeld(["OLD", "NEW"]));
+        var state = QueueState.Empty;
+        state = state.Replay(new EntriesAdded([Row("OLD", "x@d.test")])); // a journal from before the rows were the entries
+        state = state.Replay(new MessagesHeld(["OLD", "NEW"]));
         Assert.True(state.Find("OLD")!.Held);
-        state.MergeFromSpool([Row("NEW", "y@d.test"), Row("OLD", "x@d.test")], NothingRetired);
+        state = state.MergeFromSpool([Row("NEW", "y@d.test"), Row("OLD", "x@d.test")], NothingRetired).State;
         Assert.True(state.Find("NEW")!.Held);
         Assert.Equal(1, state.Find("OLD")!.Recipients.Count);
     }
@@ -77,21 +83,21 @@ public sealed class QueueRecoveryTests
     [Fact]
     public void Rows_of_entries_finished_here_are_not_taken_back()
     {
-        var state = new QueueState();
-        state.Apply(new EntriesAdded([Row("A", "x@d.test")]));
-        state.Apply(new RecipientsDelivered("A", ["x@d.test"], T0)); // delivered; its row is being retired
+        var state = QueueState.Empty;
+        state = state.Apply(new EntriesAdded([Row("A", "x@d.test")]));
+        state = state.Apply(new RecipientsDelivered("A", ["x@d.test"], T0)); // delivered; its row is being retired
         var retired = new HashSet<(string, string)> { ("A", "x@d.test") };
-        state.MergeFromSpool([Row("A", "x@d.test")], (id, r) => retired.Contains((id, r)));
+        state = state.MergeFromSpool([Row("A", "x@d.test")], (id, r) => retired.Contains((id, r))).State;
         Assert.True(state.IsEmpty);
     }
 
     [Fact]
     public void Entries_already_known_are_left_as_they_are()
     {
-        var state = new QueueState();
-        state.Apply(new EntriesAdded([Row("A", "x@d.test")]));
-        state.Apply(new RecipientsDeferred("A", ["x@d.test"], "451", T0.AddMinutes(5), T0));
-        state.MergeFromSpool([Row("A", "x@d.test")], NothingRetired);
+        var state = QueueState.Empty;
+        state = state.Apply(new EntriesAdded([Row("A", "x@d.test")]));
+        state = state.Apply(new RecipientsDeferred("A", ["x@d.test"], "451", T0.AddMinutes(5), T0));
+        state = state.MergeFromSpool([Row("A", "x@d.test")], NothingRetired).State;
         Assert.Equal(1, state.Find("A")!.Recipients["x@d.test"].Attempts);
     }
 
@@ -103,7 +109,7 @@ public sealed class QueueRecoveryTests
         var state = QueueState.FromSnapshot(new QueueSnapshot([
             new QueueSnapshot.Message("A", "s@o.test", T0, 1, false, [new RecipientProgress("x@d.test", "x@d.test"), new RecipientProgress("y@d.test", "y@d.test")]),
             new QueueSnapshot.Message("B", "s@o.test", T0, 1, false, [new RecipientProgress("z@d.test", "z@d.test")])], null));
-        var gone = state.DropUnspooled(new HashSet<string> { "A", "B" }, new HashSet<(string, string)> { ("A", "y@d.test") });
+        (state, var gone) = state.DropUnspooled(new HashSet<string> { "A", "B" }, new HashSet<(string, string)> { ("A", "y@d.test") });
         Assert.Equal(1, gone);
         Assert.Equal(["y@d.test"], state.Find("A")!.Recipients.Keys);
         Assert.Null(state.Find("B"));

@@ -10,8 +10,8 @@ public sealed class QueueStateTests
 
     private static QueueState With(params QueueEntry[] entries)
     {
-        var state = new QueueState();
-        state.Apply(new EntriesAdded(entries));
+        var state = QueueState.Empty;
+        state = state.Apply(new EntriesAdded(entries));
         return state;
     }
 
@@ -19,7 +19,7 @@ public sealed class QueueStateTests
     public void Adding_the_same_entry_twice_keeps_one()
     {
         var state = With(Entry("A", "x@d.test"));
-        state.Apply(new EntriesAdded([Entry("A", "x@d.test"), Entry("A", "y@d.test")]));
+        state = state.Apply(new EntriesAdded([Entry("A", "x@d.test"), Entry("A", "y@d.test")]));
         Assert.Equal(["x@d.test", "y@d.test"], state.Find("A")!.Recipients.Keys.Order());
     }
 
@@ -27,9 +27,9 @@ public sealed class QueueStateTests
     public void Delivered_recipients_leave_and_the_message_goes_with_the_last()
     {
         var state = With(Entry("A", "x@d.test"), Entry("A", "y@d.test"));
-        state.Apply(new RecipientsDelivered("A", ["x@d.test"], T0));
+        state = state.Apply(new RecipientsDelivered("A", ["x@d.test"], T0));
         Assert.Equal(["y@d.test"], state.Find("A")!.Recipients.Keys);
-        state.Apply(new RecipientsDelivered("A", ["y@d.test"], T0));
+        state = state.Apply(new RecipientsDelivered("A", ["y@d.test"], T0));
         Assert.True(state.IsEmpty);
     }
 
@@ -38,7 +38,7 @@ public sealed class QueueStateTests
     {
         var state = With(Entry("A", "x@d.test"));
         Assert.Single(state.Due(T0, new HashSet<string>()));
-        state.Apply(new RecipientsDeferred("A", ["x@d.test"], "451 try later", T0.AddMinutes(5), T0));
+        state = state.Apply(new RecipientsDeferred("A", ["x@d.test"], "451 try later", T0.AddMinutes(5), T0));
 
         Assert.Empty(state.Due(T0.AddMinutes(4), new HashSet<string>()));
         Assert.Single(state.Due(T0.AddMinutes(5), new HashSet<string>()));
@@ -53,9 +53,9 @@ public sealed class QueueStateTests
     {
         var state = With(Entry("A", "x@d.test"), Entry("B", "x@d.test"));
         Assert.Equal(["B"], state.Due(T0, new HashSet<string> { "A" }).Select(m => m.QueueId));
-        state.Apply(new MessagesHeld(["B"]));
+        state = state.Apply(new MessagesHeld(["B"]));
         Assert.Empty(state.Due(T0, new HashSet<string> { "A" }));
-        state.Apply(new MessagesReleased(["B"]));
+        state = state.Apply(new MessagesReleased(["B"]));
         Assert.Single(state.Due(T0, new HashSet<string> { "A" }));
     }
 
@@ -63,11 +63,11 @@ public sealed class QueueStateTests
     public void Failed_recipients_wait_for_their_bounce_then_leave()
     {
         var state = With(Entry("A", "x@d.test"), Entry("A", "y@d.test"));
-        state.Apply(new RecipientsFailed("A", [new FailedRecipient("x@d.test", "5.1.1", "smtp; 550 5.1.1 unknown", "mx.d.test")], false, T0));
+        state = state.Apply(new RecipientsFailed("A", [new FailedRecipient("x@d.test", "5.1.1", "smtp; 550 5.1.1 unknown", "mx.d.test")], false, T0));
 
         Assert.Equal(["A"], state.AwaitingBounce().Select(m => m.QueueId));
         Assert.Equal(["y@d.test"], QueueState.DueRecipients(state.Find("A")!, T0).Select(r => r.Recipient));
-        state.Apply(new BounceQueued("A", ["x@d.test"], "AB1"));
+        state = state.Apply(new BounceQueued("A", ["x@d.test"], "AB1"));
         Assert.Empty(state.AwaitingBounce());
         Assert.Equal(["y@d.test"], state.Find("A")!.Recipients.Keys);
     }
@@ -76,8 +76,8 @@ public sealed class QueueStateTests
     public void Flush_makes_deferred_entries_due_now()
     {
         var state = With(Entry("A", "x@d.test"));
-        state.Apply(new RecipientsDeferred("A", ["x@d.test"], "451", T0.AddHours(1), T0));
-        state.Apply(new MessagesFlushed(null, T0.AddMinutes(1)));
+        state = state.Apply(new RecipientsDeferred("A", ["x@d.test"], "451", T0.AddHours(1), T0));
+        state = state.Apply(new MessagesFlushed(null, T0.AddMinutes(1)));
         Assert.Single(state.Due(T0.AddMinutes(1), new HashSet<string>()));
     }
 
@@ -85,7 +85,7 @@ public sealed class QueueStateTests
     public void Deleted_messages_are_gone()
     {
         var state = With(Entry("A", "x@d.test"), Entry("B", "x@d.test"));
-        state.Apply(new MessagesDeleted(["A", "nonexistent"]));
+        state = state.Apply(new MessagesDeleted(["A", "nonexistent"]));
         Assert.Equal(["B"], state.Messages.Select(m => m.QueueId));
     }
 
@@ -93,8 +93,8 @@ public sealed class QueueStateTests
     public void A_snapshot_restores_the_same_state()
     {
         var state = With(Entry("A", "x@d.test"), Entry("B", "y@d.test", sender: ""));
-        state.Apply(new RecipientsDeferred("A", ["x@d.test"], "451", T0.AddMinutes(5), T0));
-        state.Apply(new MessagesHeld(["B"]));
+        state = state.Apply(new RecipientsDeferred("A", ["x@d.test"], "451", T0.AddMinutes(5), T0));
+        state = state.Apply(new MessagesHeld(["B"]));
 
         var restored = QueueState.FromSnapshot(state.ToSnapshot());
 
