@@ -1,3 +1,4 @@
+using MailCluster.TestSupport;
 using System.Net;
 using System.Net.Sockets;
 
@@ -49,7 +50,7 @@ public sealed class StartupGuardTests
         using var admin = new TcpListener(IPAddress.Loopback, 0);
         admin.Start();
         var adminPort = ((IPEndPoint)admin.LocalEndpoint).Port;
-        var smtpPort = FreePort();
+        var smtpPort = FreePorts.ForChildProcess();
 
         var run = await RunWhileProbingAsync(smtpPort, $"""
             mailcluster.smtp.listeners.mx.endpoint = "127.0.0.1:{smtpPort}"
@@ -68,7 +69,7 @@ public sealed class StartupGuardTests
         using var remoting = new TcpListener(IPAddress.Loopback, 0);
         remoting.Start();
         var remotingPort = ((IPEndPoint)remoting.LocalEndpoint).Port;
-        var smtpPort = FreePort();
+        var smtpPort = FreePorts.ForChildProcess();
 
         var run = await RunWhileProbingAsync(smtpPort, $"""
             mailcluster.smtp.listeners.mx.endpoint = "127.0.0.1:{smtpPort}"
@@ -124,10 +125,4 @@ public sealed class StartupGuardTests
         return (await exited, node.StdOut, node.StdErr, attempts, accepted);
     }
 
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 }

@@ -30,7 +30,7 @@ public sealed class ClusterHarness : IAsyncDisposable
         Sink = SmtpSink.Start(sink ?? new SmtpSinkOptions { RecordCommands = false });
         Postgres = postgres;
         ConnectionString = connectionString;
-        RemotingPorts = Enumerable.Range(0, size).Select(_ => FreePort()).ToList();
+        RemotingPorts = Enumerable.Range(0, size).Select(_ => FreePorts.ForChildProcess()).ToList();
         Nodes = new NodeProcess?[size];
         Dns.AddA("mx.sink.test", IPAddress.Loopback);
         for (var d = 0; d < DomainCount; d++) Dns.AddMx(Domain(d), 10, "mx.sink.test");
@@ -73,12 +73,6 @@ public sealed class ClusterHarness : IAsyncDisposable
 
     public async Task StartNodeAsync(int index) => Nodes[index] = await NodeProcess.StartAsync(Config(index), Dir.Path);
 
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -16,6 +16,11 @@ public sealed class LoadGenerator(int total, TimeSpan reconnectFor, Func<int, st
     public int Acked => Acknowledged.Count;
     /// <summary>Replies other than 250 to DATA, so a test can say why a message was not acknowledged.</summary>
     public ConcurrentQueue<string> Refusals { get; } = new();
+    /// <summary>
+    /// Messages whose DATA was sent but whose reply never came (the connection broke or timed out): the server may have
+    /// stored them, as SMTP allows (RFC 5321 section 6.1: a lost 250 makes a duplicate, never a loss), or not.
+    /// </summary>
+    public ConcurrentDictionary<string, string> Uncertain { get; } = new();
 
     public static string MessageId(int n) => $"<load-{n}@client.test>";
 
@@ -51,10 +56,30 @@ public sealed class LoadGenerator(int total, TimeSpan reconnectFor, Func<int, st
             var n = Interlocked.Increment(ref _next);
             if (n >= firstNumber + total) return;
             var domain = domainOf?.Invoke(n) ?? ClusterHarness.Domain(n % ClusterHarness.DomainCount);
-            if (!(await client.CommandAsync("MAIL FROM:<load@client.test>")).StartsWith("250")) continue;
-            if (!(await client.CommandAsync($"RCPT TO:<user{n}@{domain}>")).StartsWith("250")) { await client.CommandAsync("RSET"); continue; }
+            var mail = await client.CommandAsync("MAIL FROM:<load@client.test>");
+            if (!mail.StartsWith("250"))
+            {
+                Refusals.Enqueue($"MAIL: {mail}");
+                continue;
+            }
+            var rcpt = await client.CommandAsync($"RCPT TO:<user{n}@{domain}>");
+            if (!rcpt.StartsWith("250"))
+            {
+                Refusals.Enqueue($"RCPT: {rcpt}");
+                await client.CommandAsync("RSET");
+                continue;
+            }
             // Anything but 250 (a 451 while queues move, or the connection dropping) leaves the message unacknowledged.
-            var reply = await client.DataAsync(Encoding.ASCII.GetBytes($"Message-ID: {MessageId(n)}\r\nSubject: {n}\r\n\r\nmessage {n}\r\n"));
+            string reply;
+            try
+            {
+                reply = await client.DataAsync(Encoding.ASCII.GetBytes($"Message-ID: {MessageId(n)}\r\nSubject: {n}\r\n\r\nmessage {n}\r\n"));
+            }
+            catch (Exception e)
+            {
+                Uncertain[MessageId(n)] = e.GetType().Name + ": " + e.Message;
+                throw;
+            }
             if (reply.StartsWith("250")) Acknowledged[MessageId(n)] = DateTime.UtcNow;
             else Refusals.Enqueue(reply);
         }

@@ -57,7 +57,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var root = Path.Combine(tmp, $"mailcluster-pg-{Guid.NewGuid():N}"[..27]);
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(root);
         else Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var server = new PostgresServer(bin, root, runAs, FreeLoopbackPort());
+        var server = new PostgresServer(bin, root, runAs, FreePorts.ForChildProcess());
         try
         {
             if (runAs is not null) await RunAsync("chown", ["-R", runAs, root], ct);
@@ -73,7 +73,7 @@ public sealed class PostgresServer : IAsyncDisposable
                 catch (InvalidOperationException ex) when (attempt < 5 && ex.Message.Contains("Address already in use"))
                 {
                     // Another test (a node process, another server) took the port between our check and the bind.
-                    server.Port = FreeLoopbackPort();
+                    server.Port = FreePorts.ForChildProcess();
                 }
             }
             await server.CreateDatabaseAsync("mailcluster", ct);
@@ -190,12 +190,6 @@ public sealed class PostgresServer : IAsyncDisposable
         throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited with {process.ExitCode}: {string.Concat(output)}");
     }
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [DllImport("libc", SetLastError = false)]
     private static extern uint geteuid();
