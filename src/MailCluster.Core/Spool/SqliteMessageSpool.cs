@@ -23,6 +23,8 @@ public sealed class SqliteMessageSpool : IMessageSpool
         FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true,
     });
     private SqliteConnection? _writeConnection;
+    private SqliteSpoolWriteStatements? _statements;
+    private readonly SqliteSpoolBodyReaders _bodyReaders;
 
     /// <summary>Either a message to insert or recipients to retire; both ride the same group commit.</summary>
     private sealed record PendingWrite(SpooledMessage? Message, string? CompletedQueueId, IReadOnlyList<string>? CompletedRecipients,
@@ -38,6 +40,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
             Pooling = true,
         }.ToString();
+        _bodyReaders = new SqliteSpoolBodyReaders(OpenConnectionAsync);
         _writer = Task.Run(WriteLoopAsync);
         _checkpointer = Task.Run(CheckpointLoopAsync);
     }
@@ -151,8 +154,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
             catch (Exception ex)
             {
                 // Drop the connection: the next batch starts from a fresh one, in case this one is broken.
-                if (_writeConnection is not null) await _writeConnection.DisposeAsync();
-                _writeConnection = null;
+                await CloseWriteConnectionAsync();
                 var failure = new SpoolUnavailableException($"spool write failed: {ex.Message}", ex);
                 foreach (var w in batch) w.Done.TrySetException(failure);
             }
@@ -167,99 +169,19 @@ public sealed class SqliteMessageSpool : IMessageSpool
             await using var noAutoCheckpoint = _writeConnection.CreateCommand();
             noAutoCheckpoint.CommandText = "PRAGMA wal_autocheckpoint=0";
             await noAutoCheckpoint.ExecuteNonQueryAsync();
+            _statements = new SqliteSpoolWriteStatements(_writeConnection);
         }
         await using var tx = _writeConnection.BeginTransaction(deferred: false);
         foreach (var write in batch)
         {
-            if (write.Message is not null) await InsertAsync(_writeConnection, tx, write.Message);
-            else await RetireAsync(_writeConnection, tx, write.CompletedQueueId!, write.CompletedRecipients!);
+            if (write.Message is not null) await _statements!.InsertAsync(tx, write.Message);
+            else await _statements!.RetireAsync(tx, write.CompletedQueueId!, write.CompletedRecipients!);
         }
         await tx.CommitAsync();
     }
 
-    private static async Task InsertAsync(SqliteConnection connection, SqliteTransaction tx, SpooledMessage m)
-    {
-        await using (var insert = connection.CreateCommand())
-        {
-            insert.Transaction = tx;
-            insert.CommandText = """
-                INSERT OR IGNORE INTO spool_message (queue_id, sender, client_ip, helo_name, received_at, size, content)
-                VALUES ($id, $sender, $ip, $helo, $at, $size, $content)
-                """;
-            insert.Parameters.AddWithValue("$id", m.QueueId);
-            insert.Parameters.AddWithValue("$sender", m.Sender);
-            insert.Parameters.AddWithValue("$ip", m.ClientIp);
-            insert.Parameters.AddWithValue("$helo", m.HeloName);
-            insert.Parameters.AddWithValue("$at", m.ReceivedAt.ToUnixTimeMilliseconds());
-            insert.Parameters.AddWithValue("$size", m.Content.Length);
-            insert.Parameters.Add("$content", SqliteType.Blob).Value = SpoolBytes.AsArray(m.Content);
-            await insert.ExecuteNonQueryAsync();
-        }
-        await using var rcpt = connection.CreateCommand();
-        rcpt.Transaction = tx;
-        rcpt.CommandText = """
-            INSERT OR IGNORE INTO spool_recipient (queue_id, recipient, ordinal, queue_key, original_recipient)
-            VALUES ($id, $rcpt, $ord, $key, $orig)
-            """;
-        rcpt.Parameters.AddWithValue("$id", m.QueueId);
-        var address = rcpt.Parameters.Add("$rcpt", SqliteType.Text);
-        var ordinal = rcpt.Parameters.Add("$ord", SqliteType.Integer);
-        var key = rcpt.Parameters.Add("$key", SqliteType.Text);
-        var original = rcpt.Parameters.Add("$orig", SqliteType.Text);
-        for (var i = 0; i < m.Recipients.Count; i++)
-        {
-            var route = m.RouteOf(i);
-            address.Value = m.Recipients[i];
-            ordinal.Value = i;
-            key.Value = (object?)route.QueueKey ?? DBNull.Value;
-            original.Value = (object?)route.OriginalRecipient ?? DBNull.Value;
-            await rcpt.ExecuteNonQueryAsync();
-        }
-    }
-
-    /// <summary>Removes finished recipients; the body goes with the last one.</summary>
-    private static async Task RetireAsync(SqliteConnection connection, SqliteTransaction tx, string queueId, IReadOnlyList<string> recipients)
-    {
-        await using (var delete = connection.CreateCommand())
-        {
-            delete.Transaction = tx;
-            delete.CommandText = "DELETE FROM spool_recipient WHERE queue_id = $id AND recipient = $rcpt";
-            delete.Parameters.AddWithValue("$id", queueId);
-            var address = delete.Parameters.Add("$rcpt", SqliteType.Text);
-            foreach (var r in recipients)
-            {
-                address.Value = r;
-                await delete.ExecuteNonQueryAsync();
-            }
-        }
-        await using var orphan = connection.CreateCommand();
-        orphan.Transaction = tx;
-        orphan.CommandText = "DELETE FROM spool_message WHERE queue_id = $id AND NOT EXISTS (SELECT 1 FROM spool_recipient WHERE queue_id = $id)";
-        orphan.Parameters.AddWithValue("$id", queueId);
-        await orphan.ExecuteNonQueryAsync();
-    }
-
-    public async Task<SpooledMessage?> LoadAsync(string queueId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT sender, client_ip, helo_name, received_at, content FROM spool_message WHERE queue_id = $id";
-        cmd.Parameters.AddWithValue("$id", queueId);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return null;
-        var (sender, ip, helo) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
-        var at = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3));
-        var content = (byte[])reader.GetValue(4);
-        await reader.DisposeAsync();
-
-        await using var rcpt = connection.CreateCommand();
-        rcpt.CommandText = "SELECT recipient FROM spool_recipient WHERE queue_id = $id ORDER BY ordinal";
-        rcpt.Parameters.AddWithValue("$id", queueId);
-        var recipients = new List<string>();
-        await using var rr = await rcpt.ExecuteReaderAsync(cancellationToken);
-        while (await rr.ReadAsync(cancellationToken)) recipients.Add(rr.GetString(0));
-        return new SpooledMessage(queueId, sender, recipients, ip, helo, at, content);
-    }
+    public Task<SpooledMessage?> LoadAsync(string queueId, CancellationToken cancellationToken = default) =>
+        _bodyReaders.LoadAsync(queueId, cancellationToken);
 
     public Task<IReadOnlyList<string>> ListQueueIdsAsync(CancellationToken cancellationToken = default) =>
         ReadStringsAsync("SELECT queue_id FROM spool_message ORDER BY queue_id", cancellationToken);
@@ -314,6 +236,15 @@ public sealed class SqliteMessageSpool : IMessageSpool
         await _writer;
         _stopping.Cancel();
         await _checkpointer;
+        await CloseWriteConnectionAsync();
+        await _bodyReaders.DisposeAsync();
+    }
+
+    private async Task CloseWriteConnectionAsync()
+    {
+        if (_statements is not null) await _statements.DisposeAsync();
+        _statements = null;
         if (_writeConnection is not null) await _writeConnection.DisposeAsync();
+        _writeConnection = null;
     }
 }
