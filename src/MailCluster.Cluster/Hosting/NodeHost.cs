@@ -64,6 +64,8 @@ public sealed class NodeHost : IAsyncDisposable
         var settings = NodeSettingsLoader.Load(config, userLayer);
         await RelayPolicy.Ask<RelayPolicyProtocol.PolicyReloaded>(new RelayPolicyProtocol.ReloadPolicy(settings.Policy), TimeSpan.FromSeconds(10));
         _routing.Current = settings.Routing;
+        // Who counts as ours follows the policy; the signing keys themselves are read at start only.
+        if (_inbound?.Signing is { } signing) signing.Mynetworks = settings.Policy.Rules.Mynetworks;
     }
 
     /// <summary>Routing is swapped whole on reload; messages being accepted finish with the table they started with.</summary>
@@ -196,7 +198,11 @@ public sealed class NodeHost : IAsyncDisposable
         system.ActorOf(Queue.Reconcile.QueueReconcilerActor.Props(spool, queues), "queue-reconciler");
 
         var pendingWrites = new PendingWrites(settings.Storage.MaxPendingWrites);
-        var services = new InboundServices(acceptance, relayPolicy, certificate, settings.Storage.WriteTimeout, settings.PolicyTimeout, pendingWrites);
+        var signing = settings.Dkim.Enabled
+            ? new Signing.OutboundSigning(new Core.Dkim.DkimMessageSigner(settings.Dkim), settings.Policy.Rules.Mynetworks)
+            : null;
+        var services = new InboundServices(acceptance, relayPolicy, certificate, settings.Storage.WriteTimeout, settings.PolicyTimeout, pendingWrites,
+            signing);
         // The endpoints are known (bound) already; the listeners start last, in StartListeners.
         var bound = endpoints.Smtp.ToDictionary(e => e.Key, e => (IPEndPoint)e.Value.LocalEndPoint!);
         return new NodeHost(settings, system, spool, [], bound, relayPolicy, queues, acceptance, routing, loggerFactory, pendingWrites, dataLock)

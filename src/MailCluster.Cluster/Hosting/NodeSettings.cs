@@ -39,4 +39,8 @@ public sealed record NodeSettings(
     Discovery.DiscoverySettings? Discovery = null,
     AdminSettings? Admin = null,
     LoggingSettings? Logging = null,
-    PasswordCheckLimits? PasswordChecks = null);
+    PasswordCheckLimits? PasswordChecks = null)
+{
+    /// <summary>Outbound DKIM signing (mailcluster.dkim); none configured signs nothing.</summary>
+    public MailCluster.Core.Dkim.DkimSigningSettings Dkim { get; init; } = MailCluster.Core.Dkim.DkimSigningSettings.None;
+}

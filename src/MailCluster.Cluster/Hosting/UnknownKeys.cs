@@ -108,6 +108,11 @@ public static class UnknownKeys
                 if (path.Count > 3 && (path.Count != 5 || path[4] is not ("password-hash" or "addresses")))
                     problem = new(ProblemSeverity.Error, KeyTree.Path(path), "unknown key; a user has password-hash and addresses");
                 return true;
+            case "dkim.keys":
+                if (path.Count > 3 && (path.Count != 6 || path[5] is not ("algorithm" or "private-key")))
+                    problem = new(ProblemSeverity.Error, KeyTree.Path(path),
+                        "unknown key; a signing key is keys.\"DOMAIN\".SELECTOR { algorithm, private-key }");
+                return true;
             case "queue.destinations":
                 var key = string.Join('.', path.Skip(4));
                 if (path.Count > 4 && !DestinationKeys.Contains(key))

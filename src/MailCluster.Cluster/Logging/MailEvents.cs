@@ -23,6 +23,8 @@ public static class MailEvents
     public const string Reject = "reject";
     /// <summary>Durably queued and answered 250: queue_id, session_id, client_ip, helo, from, size, nrcpt.</summary>
     public const string Accepted = "accepted";
+    /// <summary>Outbound DKIM signing at acceptance: queue_id, session_id, result (the rule: dkim-signed, dkim-sign-failed), d, s, reason.</summary>
+    public const string DkimSign = "dkim_sign";
     /// <summary>Storage failed, answered 451: queue_id, session_id, reason.</summary>
     public const string NotAccepted = "not_accepted";
     /// <summary>The session ended: session_id, client_ip, reason.</summary>

@@ -36,6 +36,10 @@ public static class MailClusterMetrics
         "mailcluster_storage_busy_refusals", "refusals",
         "Mail turned away because storage.max-pending-writes was reached, by stage: connect (421 4.3.2) or data (451 4.3.0).");
 
+    private static readonly Counter<long> DkimSigning = Meter.CreateCounter<long>(
+        "mailcluster_dkim_signing", "messages",
+        "Accepted messages by outbound DKIM signing result: dkim-signed, dkim-skip-untrusted-client, dkim-skip-no-key, dkim-skip-no-from-domain, dkim-sign-failed.");
+
     private static readonly Counter<long> PasswordChecks = Meter.CreateCounter<long>(
         "mailcluster_auth_password_checks", "checks", "Password hashes computed for AUTH (about 60 ms of CPU each).");
 
@@ -118,6 +122,8 @@ public static class MailClusterMetrics
     public static void PendingWriteEnded() => PendingWrites.Add(-1);
 
     public static void StorageBusy(string stage) => BusyRefusals.Add(1, new KeyValuePair<string, object?>("stage", stage));
+
+    public static void DkimSigned(string rule) => DkimSigning.Add(1, new KeyValuePair<string, object?>("result", rule));
 
     public static void PasswordChecked() => PasswordChecks.Add(1);
 

@@ -5,19 +5,24 @@ using MailCluster.Smtp.Session;
 
 namespace MailCluster.Cluster.Inbound.Connection;
 
-/// <summary>Turns a finished transaction into the message to spool: a fresh queue id and the Received: header on top.</summary>
+/// <summary>
+/// Turns a finished transaction into the message to spool: a fresh queue id, and on top of the body as received our
+/// Received: header and, above it, any DKIM-Signature fields (which sign the body and its headers, not the trace).
+/// </summary>
 internal static class AcceptedMessage
 {
-    public static SpooledMessage Create(SmtpSession session, IPAddress clientIp, string hostName, ReadOnlySpan<byte> body)
+    public static SpooledMessage Create(SmtpSession session, IPAddress clientIp, string hostName, ReadOnlySpan<byte> body,
+        ReadOnlySpan<byte> signatures = default)
     {
         var tx = session.Transaction ?? throw new InvalidOperationException("no transaction");
         var queueId = QueueId.New();
         var now = DateTimeOffset.Now;
         var single = tx.Recipients.Count == 1 ? tx.Recipients[0].Address : null;
         var header = ReceivedHeader.Build(session.HeloName ?? "unknown", clientIp, hostName, session.ReceivedProtocol, queueId, single, now);
-        var content = new byte[header.Length + body.Length];
-        header.CopyTo(content, 0);
-        body.CopyTo(content.AsSpan(header.Length));
+        var content = new byte[signatures.Length + header.Length + body.Length];
+        signatures.CopyTo(content);
+        header.CopyTo(content, signatures.Length);
+        body.CopyTo(content.AsSpan(signatures.Length + header.Length));
         var ip = clientIp.IsIPv4MappedToIPv6 ? clientIp.MapToIPv4() : clientIp;
         return new SpooledMessage(queueId, tx.Sender.Address, tx.Recipients.Select(r => r.Address).ToList(),
             ip.ToString(), session.HeloName ?? "", now, content);

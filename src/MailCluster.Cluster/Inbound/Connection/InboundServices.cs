@@ -6,7 +6,7 @@ namespace MailCluster.Cluster.Inbound.Connection;
 
 /// <summary>
 /// What every SMTP session of a node shares: message acceptance (spool + queues), the relay-policy actor, the TLS
-/// certificate, and the count of writes in progress that tells a session when the store is behind.
+/// certificate, outbound DKIM signing, and the count of writes in progress that tells a session when the store is behind.
 /// </summary>
 public sealed record InboundServices(
     IMessageAcceptance Acceptance,
@@ -14,4 +14,5 @@ public sealed record InboundServices(
     X509Certificate2? Certificate,
     TimeSpan StoreTimeout,
     TimeSpan PolicyTimeout,
-    PendingWrites PendingWrites);
+    PendingWrites PendingWrites,
+    Signing.OutboundSigning? Signing = null);
