@@ -49,8 +49,8 @@ public sealed class DkimMessageSigner(DkimSigningSettings settings, Func<DateTim
             signer.Sign(format, parsed, headerList);
             fields.Add(Serialize(parsed.Headers[0]));
         }
-        // Each signature went on top of the one before; the last made is the first field of the message.
-        fields.Reverse();
+        // Top first in configured order. No signature covers another (DKIM-Signature is never in h=), so the order is
+        // only what a reader sees.
         return new DkimSigningOutcome(DkimSigningOutcome.Signed, keys[0].Domain, keys.Select(k => k.Selector).ToList(),
             Encoding.ASCII.GetBytes(string.Concat(fields)));
     }
