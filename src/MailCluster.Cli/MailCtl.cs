@@ -10,6 +10,8 @@ public static class MailCtl
                                    [--auth LOGIN] [--no-dnsbl] [--json]
                mailctl config validate FILE
                mailctl passwd
+               mailctl dkim keygen --domain D --selector S [--algorithm rsa|ed25519] [--out FILE] [--force]
+               mailctl dkim check --domain D --selector S --key FILE [--algorithm rsa|ed25519] [--dns ADDR[:PORT]...]
                mailctl queue list | show HOP | flush [HOP... | --id ID]
                mailctl queue hold|release|delete ID... | --domain D --sender ADDR --older-than AGE
                mailctl qshape [--hop HOP] [--top N]
@@ -29,6 +31,10 @@ public static class MailCtl
           qshape           queued recipients per domain by age in minutes (like Postfix qshape)
           cluster status   members, their status and roles, and the queue shards each node hosts
           message show     envelope, per-recipient state in every queue, and the header fields
+          dkim keygen      write a new DKIM signing key (RSA 2048 or Ed25519, PEM, mode 0600; default file
+                           DOMAIN.SELECTOR.pem) and print the TXT record to publish and the mailcluster.dkim.keys entry
+          dkim check       look up SELECTOR._domainkey.DOMAIN (at --dns, else the system resolver) and say whether the
+                           published record is the public half of the key file. Exit 0 if it is, 1 if not, 69 if DNS failed
           passwd           read a password from stdin (twice, without echo, from a terminal) and print its
                            PBKDF2 hash for mailcluster.auth.users or the users file
         exit status: 0 ok, 1 refused (policy test) / not found, nothing matched or not authorized (admin commands),
@@ -46,6 +52,7 @@ public static class MailCtl
                 ["policy", "test", .. var rest] => await PolicyTestCommand.RunAsync(rest, console, ct),
                 ["config", "validate", .. var rest] => ConfigValidateCommand.Run(rest, console),
                 ["passwd", .. var rest] => PasswdCommand.Run(rest, console),
+                ["dkim", .. var rest] => await DkimCommand.RunAsync(rest, console, ct),
                 ["queue", .. var rest] => await QueueCommand.RunAsync(rest, console),
                 ["qshape", .. var rest] => await QshapeCommand.RunAsync(rest, console),
                 ["cluster", "status", .. var rest] => await ClusterStatusCommand.RunAsync(rest, console),
