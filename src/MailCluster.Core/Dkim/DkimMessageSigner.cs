@@ -79,10 +79,13 @@ public sealed class DkimMessageSigner(DkimSigningSettings settings, Func<DateTim
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(bytes.ToArray(), writable: false);
 
-    /// <summary>All signatures of one message carry the same t=, and tests can fix it.</summary>
+    /// <summary>All signatures of one message carry the same t=, and tests can fix it; RSA signs natively.</summary>
     private sealed class TimedDkimSigner(DkimSigningKey key, DateTimeOffset signedAt)
         : DkimSigner(key.PrivateKey, key.Domain, key.Selector, key.Algorithm.ToMimeKit())
     {
         protected override long GetTimestamp() => signedAt.ToUnixTimeSeconds();
+
+        protected override Org.BouncyCastle.Crypto.ISigner CreateSigningContext() =>
+            key.PlatformRsa is { } rsa ? new NativeRsaSha256Signer(rsa) : base.CreateSigningContext();
     }
 }

@@ -62,6 +62,34 @@ public sealed class DkimMessageSignerTests
         Assert.All(results, r => Assert.True(r.Valid, $"{r.Selector} did not verify"));
     }
 
+    /// <summary>RSA signs through the platform's RSA, not BouncyCastle's; PKCS#1 v1.5 is deterministic, so both must agree.</summary>
+    [Fact]
+    public void The_native_RSA_signature_is_the_one_BouncyCastle_computes()
+    {
+        var (key, _) = NewKey("example.com", "s1", DkimAlgorithm.RsaSha256);
+        var message = Message("From: ann@example.com\r\nTo: bob@example.net\r\nSubject: same\r\n", "identical bytes\r\n");
+        var ours = Encoding.ASCII.GetString(Signer(Settings(key)).Sign(true, message).Headers);
+
+        var parsed = MimeKit.MimeMessage.Load(new MemoryStream(message));
+        var format = MimeKit.FormatOptions.Default.Clone();
+        format.NewLineFormat = MimeKit.NewLineFormat.Dos;
+        new BouncyCastleSigner(key)
+        {
+            HeaderCanonicalizationAlgorithm = MimeKit.Cryptography.DkimCanonicalizationAlgorithm.Relaxed,
+            BodyCanonicalizationAlgorithm = MimeKit.Cryptography.DkimCanonicalizationAlgorithm.Relaxed,
+        }.Sign(format, parsed, DkimSigningSettings.None.HeaderListFor(parsed.Headers));
+        var theirs = parsed.Headers[0].Value;
+
+        static string B(string field) => string.Concat(field.Split("b=")[^1].Where(c => !char.IsWhiteSpace(c)));
+        Assert.Equal(B(theirs), B(ours));
+    }
+
+    private sealed class BouncyCastleSigner(DkimSigningKey key)
+        : MimeKit.Cryptography.DkimSigner(key.PrivateKey, key.Domain, key.Selector, MimeKit.Cryptography.DkimSignatureAlgorithm.RsaSha256)
+    {
+        protected override long GetTimestamp() => SignedAt.ToUnixTimeSeconds();
+    }
+
     [Fact]
     public void From_is_oversigned_so_a_second_From_added_later_breaks_the_signature()
     {
