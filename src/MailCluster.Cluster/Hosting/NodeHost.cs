@@ -65,7 +65,7 @@ public sealed class NodeHost : IAsyncDisposable
         await RelayPolicy.Ask<RelayPolicyProtocol.PolicyReloaded>(new RelayPolicyProtocol.ReloadPolicy(settings.Policy), TimeSpan.FromSeconds(10));
         _routing.Current = settings.Routing;
         // Who counts as ours follows the policy; the signing keys themselves are read at start only.
-        if (_inbound?.Signing is { } signing) signing.Mynetworks = settings.Policy.Rules.Mynetworks;
+        if (_inbound?.Trust is { } trust) trust.Mynetworks = settings.Policy.Rules.Mynetworks;
     }
 
     /// <summary>Routing is swapped whole on reload; messages being accepted finish with the table they started with.</summary>
@@ -198,11 +198,13 @@ public sealed class NodeHost : IAsyncDisposable
         system.ActorOf(Queue.Reconcile.QueueReconcilerActor.Props(spool, queues), "queue-reconciler");
 
         var pendingWrites = new PendingWrites(settings.Storage.MaxPendingWrites);
-        var signing = settings.Dkim.Enabled
-            ? new Signing.OutboundSigning(new Core.Dkim.DkimMessageSigner(settings.Dkim), settings.Policy.Rules.Mynetworks)
+        var trust = new ClientTrust(settings.Policy.Rules.Mynetworks);
+        var signing = settings.Dkim.Enabled ? new Signing.OutboundSigning(new Core.Dkim.DkimMessageSigner(settings.Dkim)) : null;
+        var senderAuth = settings.SenderAuth is { Enabled: true } checks
+            ? new SenderAuth.InboundAuthentication(checks, new Core.SenderAuth.DnsClientTxtResolver(checks.DnsServers, checks.DnsTimeout, checks.DnsAttempts))
             : null;
         var services = new InboundServices(acceptance, relayPolicy, certificate, settings.Storage.WriteTimeout, settings.PolicyTimeout, pendingWrites,
-            signing);
+            trust, signing, senderAuth);
         // The endpoints are known (bound) already; the listeners start last, in StartListeners.
         var bound = endpoints.Smtp.ToDictionary(e => e.Key, e => (IPEndPoint)e.Value.LocalEndPoint!);
         return new NodeHost(settings, system, spool, [], bound, relayPolicy, queues, acceptance, routing, loggerFactory, pendingWrites, dataLock)

@@ -43,4 +43,7 @@ public sealed record NodeSettings(
 {
     /// <summary>Outbound DKIM signing (mailcluster.dkim); none configured signs nothing.</summary>
     public MailCluster.Core.Dkim.DkimSigningSettings Dkim { get; init; } = MailCluster.Core.Dkim.DkimSigningSettings.None;
+
+    /// <summary>The MX-side checks (mailcluster.sender-auth); null (tools, tests) checks nothing.</summary>
+    public SenderAuth.SenderAuthSettings? SenderAuth { get; init; }
 }

@@ -25,6 +25,8 @@ public static class MailEvents
     public const string Accepted = "accepted";
     /// <summary>Outbound DKIM signing at acceptance: queue_id, session_id, result (the rule: dkim-signed, dkim-sign-failed), d, s, reason.</summary>
     public const string DkimSign = "dkim_sign";
+    /// <summary>The MX-side checks of a message from a client not ours: queue_id, session_id, dkim (result:d/s per signature), forged_results_removed.</summary>
+    public const string SenderAuth = "sender_auth";
     /// <summary>Storage failed, answered 451: queue_id, session_id, reason.</summary>
     public const string NotAccepted = "not_accepted";
     /// <summary>The session ended: session_id, client_ip, reason.</summary>

@@ -40,6 +40,10 @@ public static class MailClusterMetrics
         "mailcluster_dkim_signing", "messages",
         "Accepted messages by outbound DKIM signing result: dkim-signed, dkim-skip-untrusted-client, dkim-skip-no-key, dkim-skip-no-from-domain, dkim-sign-failed.");
 
+    private static readonly Counter<long> DkimVerification = Meter.CreateCounter<long>(
+        "mailcluster_dkim_verify", "signatures",
+        "DKIM signatures checked on mail from clients not ours, by result: pass, fail, neutral, policy, temperror, permerror.");
+
     private static readonly Counter<long> PasswordChecks = Meter.CreateCounter<long>(
         "mailcluster_auth_password_checks", "checks", "Password hashes computed for AUTH (about 60 ms of CPU each).");
 
@@ -124,6 +128,8 @@ public static class MailClusterMetrics
     public static void StorageBusy(string stage) => BusyRefusals.Add(1, new KeyValuePair<string, object?>("stage", stage));
 
     public static void DkimSigned(string rule) => DkimSigning.Add(1, new KeyValuePair<string, object?>("result", rule));
+
+    public static void DkimVerified(string result) => DkimVerification.Add(1, new KeyValuePair<string, object?>("result", result));
 
     public static void PasswordChecked() => PasswordChecks.Add(1);
 

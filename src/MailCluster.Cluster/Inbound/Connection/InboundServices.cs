@@ -6,7 +6,7 @@ namespace MailCluster.Cluster.Inbound.Connection;
 
 /// <summary>
 /// What every SMTP session of a node shares: message acceptance (spool + queues), the relay-policy actor, the TLS
-/// certificate, outbound DKIM signing, and the count of writes in progress that tells a session when the store is behind.
+/// certificate, who counts as ours, outbound DKIM signing, the MX-side sender checks, and the count of writes in progress that tells a session when the store is behind.
 /// </summary>
 public sealed record InboundServices(
     IMessageAcceptance Acceptance,
@@ -15,4 +15,6 @@ public sealed record InboundServices(
     TimeSpan StoreTimeout,
     TimeSpan PolicyTimeout,
     PendingWrites PendingWrites,
-    Signing.OutboundSigning? Signing = null);
+    Policy.ClientTrust? Trust = null,
+    Signing.OutboundSigning? Signing = null,
+    SenderAuth.InboundAuthentication? SenderAuth = null);

@@ -14,6 +14,7 @@ using MailCluster.Core.Auth;
 using MailCluster.Core.Policy;
 using MailCluster.Smtp.Data;
 using MailCluster.Smtp.Protocol;
+using MailCluster.Core.SenderAuth;
 using MailCluster.Smtp.Session;
 using MailCluster.Smtp.Transport;
 using static MailCluster.Cluster.Inbound.Connection.SmtpConnectionProtocol;
@@ -286,7 +287,9 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
             Stop("client hung up before the end-of-data reply");
             return;
         }
-        var (session, body, client, hostName, signing) = (_session, _body!, _remote.Address, _limits.HostName, _services.Signing);
+        var (session, body, client, hostName) = (_session, _body!, _remote.Address, _limits.HostName);
+        var (signing, senderAuth) = (_services.Signing, _services.SenderAuth);
+        var ours = _services.Trust?.IsOurs(client, session.AuthenticatedUser) ?? false;
         EndTransaction();
         var acceptance = _services.Acceptance;
         var timeout = _services.StoreTimeout;
@@ -298,9 +301,13 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
             // Counted until the store answers or the wait times out: a timed-out write may still land later (the
             // client retries, a duplicate at worst), but the session no longer holds its body.
             using var _ = pending;
-            // Signed here, off the actor: an RSA signature is a millisecond of CPU the session's other work need not wait for.
-            var dkim = signing is { Enabled: true } ? signing.Sign(client, session.AuthenticatedUser, body.WrittenMemory) : null;
-            var message = AcceptedMessage.Create(session, client, hostName, body.WrittenSpan, dkim is null ? default : dkim.Headers);
+            // Signed or checked here, off the actor: a signature is CPU and a check waits for DNS, and the session's
+            // actor need not wait for either. Ours is signed; anyone else's is checked, never both.
+            var content = body.WrittenMemory;
+            var dkim = ours && signing is { Enabled: true } ? signing.Sign(ours, content) : null;
+            var auth = !ours && senderAuth is not null ? await senderAuth.CheckAsync(content, CancellationToken.None) : null;
+            var top = dkim?.Headers ?? auth?.Header ?? [];
+            var message = AcceptedMessage.Create(session, client, hostName, (auth?.Message ?? content).Span, top);
             // Cancelling tells the acceptance the client is getting 451, so whatever gets stored later is retired.
             // A tenth before the session's own deadline, so a message stored in time is answered 250 even if its
             // queue notices are slow (the acceptance stops waiting for them when this fires).
@@ -309,7 +316,7 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
             {
                 await acceptance.AcceptAsync(message, giveUp.Token).WaitAsync(timeout);
                 MailClusterMetrics.MessageAccepted(Stopwatch.GetElapsedTime(started));
-                return new MessageStored(message.QueueId, message.Content.Length, message.Sender, message.Recipients.Count, dkim);
+                return new MessageStored(message.QueueId, message.Content.Length, message.Sender, message.Recipients.Count, dkim, auth);
             }
             catch (Exception ex)
             {
@@ -335,6 +342,7 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
     private void OnStored(MessageStored stored)
     {
         if (stored.Dkim is { } dkim) LogSigning(stored.QueueId, dkim);
+        if (stored.SenderAuth is { } auth) LogChecks(stored.QueueId, auth);
         _mailLog.Info(MailEvents.Accepted, ("queue_id", stored.QueueId), ("session_id", _sessionId), ("client_ip", _remote.Address),
             ("helo", _session.HeloName), ("from", stored.Sender), ("size", stored.Size), ("nrcpt", stored.Recipients));
         Continue(Replies.Queued(stored.QueueId), FaultPoints.IsArmed ? ReadCommandAfterReplyFault : ReadCommand);
@@ -349,6 +357,14 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
         else if (dkim.Rule == Core.Dkim.DkimSigningOutcome.Failed)
             _mailLog.Warning(MailEvents.DkimSign, ("queue_id", queueId), ("session_id", _sessionId), ("result", dkim.Rule),
                 ("reason", string.Join(' ', dkim.Selectors)));
+    }
+
+    private void LogChecks(string queueId, SenderAuth.InboundAuthOutcome auth)
+    {
+        foreach (var verdict in auth.Dkim) MailClusterMetrics.DkimVerified(verdict.Result.Name());
+        _mailLog.Info(MailEvents.SenderAuth, ("queue_id", queueId), ("session_id", _sessionId),
+            ("dkim", auth.Dkim.Count == 0 ? "none" : string.Join(',', auth.Dkim.Select(v => $"{v.Result.Name()}:{v.Domain}/{v.Selector}"))),
+            ("forged_results_removed", auth.ForgedRemoved));
     }
 
     /// <summary>For the crash tests: the 250 goes out on the socket, then the fault point may kill the node.</summary>

@@ -10,7 +10,8 @@ internal static class SmtpConnectionProtocol
 {
     public sealed record DataReceived(ReadOutcome Outcome);
     public sealed record ChunkReceived(ReadOutcome Outcome, long Size, bool Last, SmtpReply? Refusal);
-    public sealed record MessageStored(string QueueId, int Size, string Sender, int Recipients, Core.Dkim.DkimSigningOutcome? Dkim = null);
+    public sealed record MessageStored(string QueueId, int Size, string Sender, int Recipients, Core.Dkim.DkimSigningOutcome? Dkim = null,
+        SenderAuth.InboundAuthOutcome? SenderAuth = null);
     /// <summary><paramref name="OutOfSpace"/>: the store said its disk is full (452 4.3.1 rather than 451 4.3.0).</summary>
     public sealed record MessageNotStored(string QueueId, string Reason, bool OutOfSpace = false);
     public sealed record TlsStarted(bool Succeeded);

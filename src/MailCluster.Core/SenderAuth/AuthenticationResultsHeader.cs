@@ -1,0 +1,37 @@
+using System.Text;
+
+namespace MailCluster.Core.SenderAuth;
+
+/// <summary>
+/// The Authentication-Results: field (RFC 8601) our MX puts on top of a message: the authserv-id, then one folded
+/// line per method result with the properties a reader (or a filter) needs.
+/// </summary>
+public static class AuthenticationResultsHeader
+{
+    public static byte[] Build(string authservId, IReadOnlyList<DkimVerdict> dkim)
+    {
+        var lines = new List<string>();
+        foreach (var v in dkim)
+        {
+            var line = new StringBuilder("dkim=").Append(v.Result.Name()).Append(" reason=").Append(Quote(v.Reason));
+            if (v.Domain is not null) line.Append(" header.d=").Append(Value(v.Domain));
+            if (v.Selector is not null) line.Append(" header.s=").Append(Value(v.Selector));
+            if (v.Algorithm is not null) line.Append(" header.a=").Append(Value(v.Algorithm));
+            if (v.SignaturePrefix is { Length: > 0 }) line.Append(" header.b=").Append(Quote(v.SignaturePrefix));
+            lines.Add(line.ToString());
+        }
+        // RFC 8601 2.2: with no method applied, the field says "none".
+        if (lines.Count == 0) lines.Add("dkim=none");
+        return Encoding.ASCII.GetBytes($"Authentication-Results: {authservId};\r\n\t{string.Join(";\r\n\t", lines)}\r\n");
+    }
+
+    /// <summary>A value (RFC 2045 token), or a quoted-string when it holds anything else.</summary>
+    private static string Value(string text) =>
+        text.Length > 0 && text.All(c => c > ' ' && c < 127 && "()<>@,;:\\\"/[]?=".IndexOf(c) < 0) ? text : Quote(text);
+
+    private static string Quote(string text)
+    {
+        var safe = new string(text.Where(c => c >= ' ' && c < 127).ToArray());
+        return "\"" + safe.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    }
+}
