@@ -1,0 +1,85 @@
+using System.Text;
+using MailCluster.Core.Dkim;
+using MailCluster.TestSupport;
+
+namespace MailCluster.Node.Tests.Signing;
+
+/// <summary>
+/// The MX side on a real node: mail from a client that is not ours gets our Authentication-Results with a result per
+/// DKIM signature (keys served by the DNS stub), and a forged result in our name is gone from the delivered copy.
+/// </summary>
+public sealed class SenderAuthTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Mail_from_outside_gets_our_results_per_signature_and_forged_results_are_removed()
+    {
+        await using var dns = DnsStubServer.Start();
+        await using var sink = SmtpSink.Start();
+        var (pem, publicKey) = DkimKeyFile.Generate(DkimAlgorithm.Ed25519Sha256);
+        var keyFile = Path.Combine(_dir.Path, "sender.pem");
+        File.WriteAllText(keyFile, pem);
+        dns.AddTxt("s1._domainkey.sender.example", DkimKeyFile.DnsRecord(DkimAlgorithm.Ed25519Sha256, publicKey));
+        dns.ServFail("down._domainkey.sender.example");
+        var signer = new DkimMessageSigner(DkimSigningSettings.None with
+        {
+            KeysByDomain = new Dictionary<string, IReadOnlyList<DkimSigningKey>>
+            {
+                ["sender.example"] = [new DkimSigningKey("sender.example", "s1", DkimAlgorithm.Ed25519Sha256, DkimKeyFile.Load(keyFile, DkimAlgorithm.Ed25519Sha256), keyFile)],
+            },
+        });
+        using var node = await NodeProcess.StartAsync(_dir.Config($$"""
+            mailcluster {
+              hostname = "mx.test"
+              queue.defer-transports = []
+              policy.mynetworks = []
+              relay-domains = ["dest.test"]
+              routing.transports { "dest.test" = "smtp:[127.0.0.1]:{{sink.Port}}" }
+              delivery.smtp.tls = disabled
+              sender-auth.dns.servers = ["{{dns.Endpoint}}"]
+            }
+            akka.loglevel = INFO
+            """), _dir.Path);
+
+        // 1: signed as sent, with a forged "pass" in our name that a filter downstream might believe.
+        var body = Encoding.ASCII.GetBytes("From: a@sender.example\r\nTo: bob@dest.test\r\nSubject: one\r\nMessage-ID: <1@sender.example>\r\n\r\nhello\r\n");
+        var signed = signer.Sign(true, body).Headers;
+        var forged = Encoding.ASCII.GetBytes("Authentication-Results: mx.test; dkim=pass header.d=bank.example\r\n");
+        await SendAsync(node.Port, [.. forged, .. signed, .. body]);
+        // 2: the same signature over a body changed on the way.
+        await SendAsync(node.Port, [.. signed, .. Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(body).Replace("hello", "HELLO"))]);
+        // 3: a signature whose key cannot be looked up right now.
+        var down = Encoding.ASCII.GetString(signed).Replace("s=s1;", "s=down;");
+        await SendAsync(node.Port, [.. Encoding.ASCII.GetBytes(down), .. body]);
+        // 4: not signed at all.
+        await SendAsync(node.Port, body);
+
+        var delivered = (await sink.WaitForMessagesAsync(4, TimeSpan.FromSeconds(30)))
+            .Select(m => Encoding.ASCII.GetString(m.Content)).ToList();
+        string Results(params string[] parts) => delivered.Single(d => parts.All(p => d.Contains(p, StringComparison.Ordinal)));
+
+        var first = Results("s=s1;", "\r\n\r\nhello\r\n");
+        Assert.StartsWith("Authentication-Results: mx.test;\r\n\tdkim=pass reason=\"good signature\" header.d=sender.example header.s=s1 header.a=ed25519-sha256", first);
+        Assert.DoesNotContain("bank.example", first);
+        Assert.Single(first.Split("\r\n"), l => l.StartsWith("Authentication-Results:", StringComparison.OrdinalIgnoreCase));
+        Assert.StartsWith("Authentication-Results: mx.test;\r\n\tdkim=fail", Results("HELLO"));
+        Assert.StartsWith("Authentication-Results: mx.test;\r\n\tdkim=temperror", Results("s=down;"));
+        var unsigned = delivered.Single(d => !d.Contains("DKIM-Signature", StringComparison.Ordinal));
+        Assert.StartsWith("Authentication-Results: mx.test;\r\n\tdkim=none\r\nReceived: from client.example", unsigned);
+        Assert.Contains("forged_results_removed=1", node.StdOut);
+        Assert.Contains("dkim=pass:sender.example/s1", node.StdOut);
+        Assert.All(dns.Queries, q => Assert.EndsWith("._domainkey.sender.example", q.Name.TrimEnd('.')));
+    }
+
+    private static async Task SendAsync(int port, byte[] message)
+    {
+        using var client = await RawSmtpClient.ConnectAsync(port);
+        Assert.StartsWith("250", await client.CommandAsync("EHLO client.example"));
+        Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<a@sender.example>"));
+        Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<bob@dest.test>"));
+        Assert.StartsWith("250 2.0.0", await client.DataAsync(message));
+    }
+}
