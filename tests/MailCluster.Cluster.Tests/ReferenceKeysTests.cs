@@ -40,6 +40,7 @@ public sealed partial class ReferenceKeysTests
         ["mailcluster.auth.users"] = "{ \"alice@example.com\" { password-hash = \"plain\" } }",
         ["mailcluster.routing.transports"] = "{ \"example.com\" = \"carrier-pigeon:[x]\" }",
         ["mailcluster.queue.destinations"] = "{ \"example.com\" { max-concurrency = 0 } }",
+        ["mailcluster.dkim.keys"] = "{ \"example.com\" { s1 { algorithm = rsa-sha1, private-key = \"/nonexistent.pem\" } } }",
         ["mailcluster.smtp.listeners.mx.policy"] = "{ recipient-restrictions = [permit] }",
     };
 

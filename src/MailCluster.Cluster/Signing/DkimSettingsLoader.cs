@@ -33,7 +33,7 @@ public static partial class DkimSettingsLoader
         var signed = ReadHeaderNames(root, "dkim.signed-headers", DkimSigningSettings.DefaultSignedHeaders);
         var oversigned = ReadHeaderNames(root, "dkim.oversigned-headers", DkimSigningSettings.DefaultOversignedHeaders);
         var (header, body) = ReadCanonicalization(root);
-        return new DkimSigningSettings(keys, signed, oversigned, header, body, root.NonNegativeDuration("dkim.signature-lifetime", TimeSpan.Zero, isTimer: false));
+        return new DkimSigningSettings(keys, signed, oversigned, header, body, root.NonNegativeDuration("dkim.signature-lifetime", TimeSpan.Zero));
     }
 
     private static DkimSigningKey? ReadKey(ConfigReader root, string path, string domain, string selector)

@@ -341,10 +341,10 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
 
     private void OnStored(MessageStored stored)
     {
-        if (stored.Dkim is { } dkim) LogSigning(stored.QueueId, dkim);
-        if (stored.SenderAuth is { } auth) LogChecks(stored.QueueId, auth);
         _mailLog.Info(MailEvents.Accepted, ("queue_id", stored.QueueId), ("session_id", _sessionId), ("client_ip", _remote.Address),
             ("helo", _session.HeloName), ("from", stored.Sender), ("size", stored.Size), ("nrcpt", stored.Recipients));
+        if (stored.Dkim is { } dkim) LogSigning(stored.QueueId, dkim);
+        if (stored.SenderAuth is { } auth) LogChecks(stored.QueueId, auth);
         Continue(Replies.Queued(stored.QueueId), FaultPoints.IsArmed ? ReadCommandAfterReplyFault : ReadCommand);
     }
 
