@@ -10,19 +10,6 @@ public sealed class DkimMessageVerifierTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-12-07T12:00:00Z");
 
-    /// <summary>Answers from a table, as a remote DNS server would; names it has not got are NXDOMAIN.</summary>
-    private sealed class TableResolver(IReadOnlyDictionary<string, string> records, params string[] failing) : ITxtResolver
-    {
-        public List<string> Asked { get; } = [];
-
-        public Task<TxtLookup> LookupTxtAsync(string name, CancellationToken ct)
-        {
-            Asked.Add(name);
-            if (failing.Contains(name)) return Task.FromResult(TxtLookup.Failed("SERVFAIL"));
-            return Task.FromResult(records.TryGetValue(name, out var r) ? new TxtLookup(TxtLookupStatus.Found, [r]) : TxtLookup.NotFound);
-        }
-    }
-
     private static Task<IReadOnlyList<DkimVerdict>> VerifyAsync(string message, ITxtResolver resolver) =>
         new DkimMessageVerifier(resolver, clock: () => Now).VerifyAsync(MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(message))), default);
 
