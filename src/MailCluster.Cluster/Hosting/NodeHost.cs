@@ -201,7 +201,7 @@ public sealed class NodeHost : IAsyncDisposable
         var trust = new ClientTrust(settings.Policy.Rules.Mynetworks);
         var signing = settings.Dkim.Enabled ? new Signing.OutboundSigning(new Core.Dkim.DkimMessageSigner(settings.Dkim)) : null;
         var senderAuth = settings.SenderAuth is { Enabled: true } checks
-            ? new SenderAuth.InboundAuthentication(checks, new Core.SenderAuth.DnsClientTxtResolver(checks.DnsServers, checks.DnsTimeout, checks.DnsAttempts))
+            ? SenderAuth.InboundAuthentication.Create(checks)
             : null;
         var services = new InboundServices(acceptance, relayPolicy, certificate, settings.Storage.WriteTimeout, settings.PolicyTimeout, pendingWrites,
             trust, signing, senderAuth);

@@ -40,9 +40,9 @@ public static class MailClusterMetrics
         "mailcluster_dkim_signing", "messages",
         "Accepted messages by outbound DKIM signing result: dkim-signed, dkim-skip-untrusted-client, dkim-skip-no-key, dkim-skip-no-from-domain, dkim-sign-failed.");
 
-    private static readonly Counter<long> DkimVerification = Meter.CreateCounter<long>(
-        "mailcluster_dkim_verify", "signatures",
-        "DKIM signatures checked on mail from clients not ours, by result: pass, fail, neutral, policy, temperror, permerror.");
+    private static readonly Counter<long> SenderAuthResults = Meter.CreateCounter<long>(
+        "mailcluster_sender_auth_results", "results",
+        "Results of the checks on mail from clients not ours, by method (dkim per signature, spf for MAIL FROM, dmarc) and result.");
 
     private static readonly Counter<long> PasswordChecks = Meter.CreateCounter<long>(
         "mailcluster_auth_password_checks", "checks", "Password hashes computed for AUTH (about 60 ms of CPU each).");
@@ -129,7 +129,8 @@ public static class MailClusterMetrics
 
     public static void DkimSigned(string rule) => DkimSigning.Add(1, new KeyValuePair<string, object?>("result", rule));
 
-    public static void DkimVerified(string result) => DkimVerification.Add(1, new KeyValuePair<string, object?>("result", result));
+    public static void SenderAuthResult(string method, string result) =>
+        SenderAuthResults.Add(1, new KeyValuePair<string, object?>("method", method), new KeyValuePair<string, object?>("result", result));
 
     public static void PasswordChecked() => PasswordChecks.Add(1);
 

@@ -1,42 +1,87 @@
+using System.Net;
 using System.Runtime.InteropServices;
+using System.Text;
 using MailCluster.Core.SenderAuth;
 using MimeKit;
 
 namespace MailCluster.Cluster.SenderAuth;
 
-/// <summary>What the checks found for one message, and the message to store.</summary>
+/// <summary>What the checks found for one message, what the rules decided, and the message to store.</summary>
 /// <param name="Message">The message as received, less any Authentication-Results that claimed our authserv-id.</param>
-/// <param name="Header">Our Authentication-Results field, to go on top.</param>
-public sealed record InboundAuthOutcome(ReadOnlyMemory<byte> Message, byte[] Header, IReadOnlyList<DkimVerdict> Dkim, int ForgedRemoved);
+/// <param name="Header">Our Authentication-Results field (and the quarantine mark, if a rule set one), to go on top.</param>
+public sealed record InboundAuthOutcome(ReadOnlyMemory<byte> Message, byte[] Header, SenderAuthReport Report, SenderAuthDecision Decision, int ForgedRemoved)
+{
+    public IReadOnlyList<DkimVerdict> Dkim => Report.Dkim;
+}
 
 /// <summary>
 /// The MX-side checks on mail from clients that are not ours, shared by every session of a node (thread-safe; the DNS
-/// answers are cached across sessions). Runs on the session's task before the store.
+/// answers are cached across sessions). Runs on the session's task before the store: SPF for MAIL FROM and HELO, each
+/// DKIM signature, then DMARC over both; the configured rules then decide.
 /// </summary>
-public sealed class InboundAuthentication(SenderAuthSettings settings, ITxtResolver resolver)
+public sealed class InboundAuthentication
 {
-    private readonly DkimMessageVerifier _dkim = new(resolver, settings.MaxSignatures);
+    private readonly SenderAuthSettings _settings;
+    private readonly DkimMessageVerifier _dkim;
+    private readonly SpfEvaluator _spf;
+    private readonly DmarcEvaluator _dmarc;
 
-    public SenderAuthSettings Settings => settings;
-
-    public async Task<InboundAuthOutcome> CheckAsync(ReadOnlyMemory<byte> received, CancellationToken ct)
+    public InboundAuthentication(SenderAuthSettings settings, ITxtResolver resolver, ARSoft.Tools.Net.Dns.IDnsResolver spfResolver)
     {
-        var message = ForgedResultsFilter.Strip(received, settings.AuthservId, out var removed);
-        IReadOnlyList<DkimVerdict> dkim = [];
-        if (settings.VerifyDkim && HasSignature(message.Span))
-        {
-            try { dkim = await _dkim.VerifyAsync(await MimeMessage.LoadAsync(Stream(message), ct), ct); }
-            catch (FormatException) { dkim = [new DkimVerdict(AuthResult.PermError, "message cannot be parsed", null, null, null, null)]; }
-        }
-        return new InboundAuthOutcome(message, AuthenticationResultsHeader.Build(settings.AuthservId, dkim), dkim, removed);
+        _settings = settings;
+        _dkim = new DkimMessageVerifier(resolver, settings.MaxSignatures);
+        _spf = new SpfEvaluator(spfResolver, settings.AuthservId);
+        _dmarc = new DmarcEvaluator(resolver, settings.PublicSuffixes);
     }
 
-    /// <summary>Most mail from outside is signed, but parsing a message only to find no signature is wasted work.</summary>
-    private static bool HasSignature(ReadOnlySpan<byte> message)
+    public static InboundAuthentication Create(SenderAuthSettings settings) =>
+        new(settings, new DnsClientTxtResolver(settings.DnsServers, settings.DnsTimeout, settings.DnsAttempts),
+            SpfEvaluator.CreateResolver(settings.DnsServers, settings.DnsTimeout));
+
+    public SenderAuthSettings Settings => _settings;
+
+    public async Task<InboundAuthOutcome> CheckAsync(IPAddress client, string heloName, string mailFrom, ReadOnlyMemory<byte> received, CancellationToken ct)
     {
-        var headerEnd = message.IndexOf("\r\n\r\n"u8);
-        var header = headerEnd < 0 ? message : message[..headerEnd];
-        return System.Text.Encoding.Latin1.GetString(header).Contains("dkim-signature", StringComparison.OrdinalIgnoreCase);
+        var message = ForgedResultsFilter.Strip(received, _settings.AuthservId, out var removed);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(_settings.Timeout);
+        SenderAuthReport report;
+        try { report = await RunChecksAsync(client, heloName, mailFrom, message, deadline.Token); }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Unanswered in time is unanswered: a temperror, which never passes and never rejects.
+            report = TimedOut(mailFrom, heloName);
+        }
+        var decision = SenderAuthRules.Decide(_settings.Restrictions, report);
+        var header = AuthenticationResultsHeader.Build(_settings.AuthservId, report);
+        if (decision.QuarantineRule is { } rule && report.Dmarc is { } dmarc)
+            header = [.. Encoding.ASCII.GetBytes($"{SenderAuthRules.QuarantineHeader}: {rule}; dmarc=fail header.from={dmarc.FromDomain} p=quarantine\r\n"), .. header];
+        return new InboundAuthOutcome(message, header, report, decision, removed);
+    }
+
+    private SenderAuthReport TimedOut(string mailFrom, string heloName)
+    {
+        var domain = mailFrom.Contains('@') ? mailFrom[(mailFrom.LastIndexOf('@') + 1)..] : heloName;
+        const string reason = "checks timed out";
+        return new SenderAuthReport([],
+            _settings.VerifySpf ? new SpfVerdict(AuthResult.TempError, SpfIdentity.MailFrom, domain, reason) : null, null,
+            _settings.VerifyDmarc ? new DmarcVerdict(AuthResult.TempError, null, null, DmarcPolicy.None, reason) : null);
+    }
+
+    private async Task<SenderAuthReport> RunChecksAsync(IPAddress client, string heloName, string mailFrom, ReadOnlyMemory<byte> message, CancellationToken ct)
+    {
+        var spf = _settings.VerifySpf ? _spf.CheckMailFromAsync(client, heloName, mailFrom, ct) : Task.FromResult<SpfVerdict?>(null)!;
+        var helo = _settings.VerifySpf ? _spf.CheckHeloAsync(client, heloName, ct) : Task.FromResult<SpfVerdict?>(null)!;
+        MimeMessage? parsed = null;
+        try { parsed = await MimeMessage.LoadAsync(Stream(message), ct); }
+        catch (FormatException) { }
+        IReadOnlyList<DkimVerdict> dkim = [];
+        if (_settings.VerifyDkim && parsed is not null && parsed.Headers.Contains(HeaderId.DkimSignature))
+            dkim = await _dkim.VerifyAsync(parsed, ct);
+        var mailFromVerdict = await spf;
+        var report = new SenderAuthReport(dkim, mailFromVerdict, await helo, null);
+        if (_settings.VerifyDmarc && parsed is not null) report = report with { Dmarc = await _dmarc.EvaluateAsync(parsed, mailFromVerdict, dkim, ct) };
+        return report;
     }
 
     private static MemoryStream Stream(ReadOnlyMemory<byte> bytes) =>

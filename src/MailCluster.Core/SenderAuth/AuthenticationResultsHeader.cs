@@ -8,10 +8,12 @@ namespace MailCluster.Core.SenderAuth;
 /// </summary>
 public static class AuthenticationResultsHeader
 {
-    public static byte[] Build(string authservId, IReadOnlyList<DkimVerdict> dkim)
+    public static byte[] Build(string authservId, IReadOnlyList<DkimVerdict> dkim) => Build(authservId, SenderAuthReport.Empty with { Dkim = dkim });
+
+    public static byte[] Build(string authservId, SenderAuthReport report)
     {
         var lines = new List<string>();
-        foreach (var v in dkim)
+        foreach (var v in report.Dkim)
         {
             var line = new StringBuilder("dkim=").Append(v.Result.Name()).Append(" reason=").Append(Quote(v.Reason));
             if (v.Domain is not null) line.Append(" header.d=").Append(Value(v.Domain));
@@ -20,8 +22,16 @@ public static class AuthenticationResultsHeader
             if (v.SignaturePrefix is { Length: > 0 }) line.Append(" header.b=").Append(Quote(v.SignaturePrefix));
             lines.Add(line.ToString());
         }
-        // RFC 8601 2.2: with no method applied, the field says "none".
-        if (lines.Count == 0) lines.Add("dkim=none");
+        // RFC 8601 2.2: with no signature checked, the method says "none".
+        if (report.Dkim.Count == 0) lines.Add("dkim=none");
+        if (report.MailFrom is { } spf) lines.Add($"spf={spf.Result.Name()} reason={Quote(spf.Reason)} smtp.mailfrom={Value(spf.Domain)}");
+        if (report.Helo is { } helo) lines.Add($"spf={helo.Result.Name()} reason={Quote(helo.Reason)} smtp.helo={Value(helo.Domain)}");
+        if (report.Dmarc is { } dmarc)
+        {
+            var policy = dmarc.Requested is { } p ? $" (p={p.ToString().ToLowerInvariant()} dis={dmarc.Disposition.ToString().ToLowerInvariant()})" : "";
+            lines.Add($"dmarc={dmarc.Result.Name()}{policy} reason={Quote(dmarc.Reason)}" +
+                      (dmarc.FromDomain is { } from ? $" header.from={Value(from)}" : ""));
+        }
         return Encoding.ASCII.GetBytes($"Authentication-Results: {authservId};\r\n\t{string.Join(";\r\n\t", lines)}\r\n");
     }
 

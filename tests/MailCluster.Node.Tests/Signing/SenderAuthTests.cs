@@ -39,7 +39,7 @@ public sealed class SenderAuthTests : IDisposable
               relay-domains = ["dest.test"]
               routing.transports { "dest.test" = "smtp:[127.0.0.1]:{{sink.Port}}" }
               delivery.smtp.tls = disabled
-              sender-auth.dns.servers = ["{{dns.Endpoint}}"]
+              sender-auth { enabled = on, dns.servers = ["{{dns.Endpoint}}"] }
             }
             akka.loglevel = INFO
             """), _dir.Path);
@@ -68,10 +68,70 @@ public sealed class SenderAuthTests : IDisposable
         Assert.StartsWith("Authentication-Results: mx.test;\r\n\tdkim=fail", Results("HELLO"));
         Assert.StartsWith("Authentication-Results: mx.test;\r\n\tdkim=temperror", Results("s=down;"));
         var unsigned = delivered.Single(d => !d.Contains("DKIM-Signature", StringComparison.Ordinal));
-        Assert.StartsWith("Authentication-Results: mx.test;\r\n\tdkim=none\r\nReceived: from client.example", unsigned);
+        Assert.StartsWith("Authentication-Results: mx.test;\r\n\tdkim=none;\r\n\tspf=none ", unsigned);
+        Assert.Contains("smtp.mailfrom=sender.example;\r\n\tspf=none reason=\"client.example publishes no SPF record\" smtp.helo=client.example;\r\n" +
+                        "\tdmarc=none reason=\"no DMARC record\" header.from=sender.example\r\nReceived: from client.example", unsigned);
         Assert.Contains("forged_results_removed=1", node.StdOut);
         Assert.Contains("dkim=pass:sender.example/s1", node.StdOut);
-        Assert.All(dns.Queries, q => Assert.EndsWith("._domainkey.sender.example", q.Name.TrimEnd('.')));
+        Assert.All(dns.Queries, q => Assert.Matches(@"(^|\.)(sender|client)\.example$", q.Name.TrimEnd('.')));
+    }
+
+    [Fact]
+    public async Task DMARC_and_SPF_verdicts_are_acted_on_at_the_end_of_DATA_and_a_DNS_failure_defers()
+    {
+        await using var dns = DnsStubServer.Start();
+        await using var sink = SmtpSink.Start();
+        dns.AddTxt("bank.example", "v=spf1 ip4:192.0.2.1 -all");          // the client (127.0.0.1) is not bank's
+        dns.AddTxt("_dmarc.bank.example", "v=DMARC1; p=reject");
+        dns.AddTxt("shop.example", "v=spf1 ip4:192.0.2.1 -all");
+        dns.AddTxt("_dmarc.shop.example", "v=DMARC1; p=quarantine");
+        dns.AddTxt("good.example", "v=spf1 ip4:127.0.0.0/8 -all");         // an aligned SPF pass
+        dns.AddTxt("_dmarc.good.example", "v=DMARC1; p=reject");
+        dns.AddTxt("flaky.example", "v=spf1 ip4:192.0.2.1 -all");
+        dns.ServFail("_dmarc.flaky.example");
+        using var node = await NodeProcess.StartAsync(_dir.Config($$"""
+            mailcluster {
+              hostname = "mx.test"
+              queue.defer-transports = []
+              policy.mynetworks = []
+              relay-domains = ["dest.test"]
+              routing.transports { "dest.test" = "smtp:[127.0.0.1]:{{sink.Port}}" }
+              delivery.smtp.tls = disabled
+              sender-auth { enabled = on, dns.servers = ["{{dns.Endpoint}}"], restrictions = [reject-dmarc-policy] }
+            }
+            akka.loglevel = INFO
+            """), _dir.Path);
+
+        var rejected = await TrySendAsync(node.Port, "ceo@bank.example");
+        var quarantined = await TrySendAsync(node.Port, "orders@shop.example");
+        var passed = await TrySendAsync(node.Port, "news@good.example");
+        var deferred = await TrySendAsync(node.Port, "x@flaky.example");
+
+        Assert.StartsWith("550 5.7.1 ", rejected);
+        Assert.Contains("DMARC", rejected);
+        Assert.StartsWith("451 4.7.1 ", deferred);
+        Assert.StartsWith("250 2.0.0", quarantined);
+        Assert.StartsWith("250 2.0.0", passed);
+        var delivered = (await sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(30))).Select(m => Encoding.ASCII.GetString(m.Content)).ToList();
+        await Task.Delay(500);
+        Assert.Equal(2, sink.MessageCount); // the refused ones were never stored
+        var shop = delivered.Single(d => d.Contains("From: orders@shop.example", StringComparison.Ordinal));
+        Assert.StartsWith("X-MailCluster-Quarantine: reject-dmarc-policy; dmarc=fail header.from=shop.example p=quarantine\r\n", shop);
+        Assert.Contains("\tdmarc=fail (p=quarantine dis=quarantine)", shop);
+        var good = delivered.Single(d => d.Contains("From: news@good.example", StringComparison.Ordinal));
+        Assert.Contains("\tspf=pass ", good);
+        Assert.Contains("\tdmarc=pass (p=reject dis=none) reason=\"SPF good.example aligned\" header.from=good.example", good);
+        Assert.Contains("stage=data verdict=reject rule=reject-dmarc-policy", node.StdOut);
+        Assert.Contains("stage=data verdict=defer rule=reject-dmarc-policy", node.StdOut);
+    }
+
+    private static async Task<string> TrySendAsync(int port, string from)
+    {
+        using var client = await RawSmtpClient.ConnectAsync(port);
+        Assert.StartsWith("250", await client.CommandAsync("EHLO client.example"));
+        Assert.StartsWith("250", await client.CommandAsync($"MAIL FROM:<{from}>"));
+        Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<bob@dest.test>"));
+        return await client.DataAsync(Encoding.ASCII.GetBytes($"From: {from}\r\nTo: bob@dest.test\r\nSubject: s\r\n\r\nbody\r\n"));
     }
 
     private static async Task SendAsync(int port, byte[] message)

@@ -67,6 +67,7 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
         Receive<ChunkReceived>(OnChunkReceived);
         Receive<MessageStored>(OnStored);
         Receive<MessageNotStored>(OnNotStored);
+        Receive<MessageRefused>(OnRefused);
         Receive<SenderChecked>(c =>
         {
             LogVerdict("mail", c.Mail.ReversePath, null, c.Verdict);
@@ -305,7 +306,15 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
             // actor need not wait for either. Ours is signed; anyone else's is checked, never both.
             var content = body.WrittenMemory;
             var dkim = ours && signing is { Enabled: true } ? signing.Sign(ours, content) : null;
-            var auth = !ours && senderAuth is not null ? await senderAuth.CheckAsync(content, CancellationToken.None) : null;
+            var auth = !ours && senderAuth is not null
+                ? await senderAuth.CheckAsync(client, session.HeloName ?? "", session.Transaction!.Sender.Address, content, CancellationToken.None)
+                : null;
+            if (auth?.Decision.Refusal is { } refusal)
+            {
+                // Refused by a sender-auth rule: nothing is stored, and the reply names no rule (the log does).
+                MailClusterMetrics.PendingWriteEnded();
+                return new MessageRefused(refusal, auth.Report.Summary());
+            }
             var top = dkim?.Headers ?? auth?.Header ?? [];
             var message = AcceptedMessage.Create(session, client, hostName, (auth?.Message ?? content).Span, top);
             // Cancelling tells the acceptance the client is getting 451, so whatever gets stored later is retired.
@@ -361,10 +370,26 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
 
     private void LogChecks(string queueId, SenderAuth.InboundAuthOutcome auth)
     {
-        foreach (var verdict in auth.Dkim) MailClusterMetrics.DkimVerified(verdict.Result.Name());
-        _mailLog.Info(MailEvents.SenderAuth, ("queue_id", queueId), ("session_id", _sessionId),
-            ("dkim", auth.Dkim.Count == 0 ? "none" : string.Join(',', auth.Dkim.Select(v => $"{v.Result.Name()}:{v.Domain}/{v.Selector}"))),
-            ("forged_results_removed", auth.ForgedRemoved));
+        CountChecks(auth.Report);
+        _mailLog.Info(MailEvents.SenderAuth, ("queue_id", queueId), ("session_id", _sessionId), ("results", auth.Report.Summary()),
+            ("quarantine", auth.Decision.QuarantineRule), ("forged_results_removed", auth.ForgedRemoved));
+    }
+
+    private static void CountChecks(SenderAuthReport report)
+    {
+        foreach (var verdict in report.Dkim) MailClusterMetrics.SenderAuthResult("dkim", verdict.Result.Name());
+        if (report.MailFrom is { } spf) MailClusterMetrics.SenderAuthResult("spf", spf.Result.Name());
+        if (report.Dmarc is { } dmarc) MailClusterMetrics.SenderAuthResult("dmarc", dmarc.Result.Name());
+    }
+
+    /// <summary>A sender-auth rule refused the message after DATA: the client hears 5xx/4xx, the log hears why.</summary>
+    private void OnRefused(MessageRefused refused)
+    {
+        MailClusterMetrics.CommandRefused(refused.Verdict);
+        _mailLog.Info(MailEvents.Policy, ("session_id", _sessionId), ("client_ip", _remote.Address), ("stage", "data"),
+            ("verdict", refused.Verdict is Reject ? "reject" : "defer"), ("rule", refused.Verdict.Rule), ("results", refused.Results),
+            ("reply", refused.Reply.ToString().TrimEnd()));
+        Continue(refused.Reply, ReadCommand);
     }
 
     /// <summary>For the crash tests: the 250 goes out on the socket, then the fault point may kill the node.</summary>

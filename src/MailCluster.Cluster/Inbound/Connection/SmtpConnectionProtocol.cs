@@ -13,6 +13,16 @@ internal static class SmtpConnectionProtocol
     public sealed record MessageStored(string QueueId, int Size, string Sender, int Recipients, Core.Dkim.DkimSigningOutcome? Dkim = null,
         SenderAuth.InboundAuthOutcome? SenderAuth = null);
     /// <summary><paramref name="OutOfSpace"/>: the store said its disk is full (452 4.3.1 rather than 451 4.3.0).</summary>
+    /// <summary>A sender-auth rule refused the message at the end of DATA; nothing was stored.</summary>
+    public sealed record MessageRefused(Core.Policy.PolicyVerdict Verdict, string Results)
+    {
+        public Smtp.Protocol.SmtpReply Reply => Verdict switch
+        {
+            Core.Policy.Reject r => r.Reply,
+            Core.Policy.Defer d => d.Reply,
+            _ => throw new InvalidOperationException("a refusal is a reject or a defer"),
+        };
+    }
     public sealed record MessageNotStored(string QueueId, string Reason, bool OutOfSpace = false);
     public sealed record TlsStarted(bool Succeeded);
     public sealed record ConnectionClosed;
