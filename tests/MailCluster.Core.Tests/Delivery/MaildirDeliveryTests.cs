@@ -32,6 +32,22 @@ public sealed class MaildirDeliveryTests : IDisposable
     }
 
     [Fact]
+    public void Quarantined_mail_goes_to_the_Junk_folder_and_a_quarantine_field_lower_down_changes_nothing()
+    {
+        var quarantined = "X-MailCluster-Quarantine: reject-dmarc-policy; dmarc=fail header.from=shop.example p=quarantine\r\n"u8.ToArray().Concat(Message).ToArray();
+        var forged = "Received: from x by y; Mon, 7 Dec 2026 10:00:00 +0000\r\nX-MailCluster-Quarantine: forged\r\n"u8.ToArray().Concat(Message).ToArray();
+
+        var junk = Delivery().Deliver("a@example.org", "bob@example.com", quarantined);
+        var inbox = Delivery().Deliver("a@example.org", "bob@example.com", forged);
+
+        var maildir = Path.Combine(_root, "example.com", "bob", "Maildir");
+        Assert.Equal(Path.Combine(maildir, ".Junk", "new"), Path.GetDirectoryName(junk));
+        Assert.True(File.Exists(Path.Combine(maildir, ".Junk", "maildirfolder")));
+        Assert.True(Directory.Exists(Path.Combine(maildir, ".Junk", "cur")));
+        Assert.Equal(Path.Combine(maildir, "new"), Path.GetDirectoryName(inbox));
+    }
+
+    [Fact]
     public void The_null_sender_gets_an_empty_return_path()
     {
         var path = Delivery().Deliver("", "bob@example.com", Message);

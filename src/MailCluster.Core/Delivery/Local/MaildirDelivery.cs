@@ -69,6 +69,10 @@ public sealed class MaildirDelivery
         var maildir = MaildirPath(recipient);
         try
         {
+            // Quarantined mail (sender-auth's reject-dmarc-policy on p=quarantine) goes to the Maildir++ Junk folder,
+            // where IMAP servers show it as Junk. Only the first field counts: nothing a client sends can be above
+            // the fields we put on top of a message.
+            if (IsQuarantined(content.Span)) maildir = JunkFolder(maildir);
             var tmp = EnsureDirectory(maildir, "tmp");
             var @new = EnsureDirectory(maildir, "new");
             EnsureDirectory(maildir, "cur");
@@ -95,6 +99,23 @@ public sealed class MaildirDelivery
         {
             throw new IOException($"Permission denied delivering to {maildir}: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>The field sender-auth puts first on a message that a DMARC p=quarantine policy applies to.</summary>
+    public const string QuarantineField = SenderAuth.SenderAuthRules.QuarantineHeader + ":";
+
+    private static bool IsQuarantined(ReadOnlySpan<byte> content) =>
+        content.Length >= QuarantineField.Length
+        && Encoding.ASCII.GetString(content[..QuarantineField.Length]).Equals(QuarantineField, StringComparison.OrdinalIgnoreCase);
+
+    private string JunkFolder(string maildir)
+    {
+        var junk = Path.Combine(maildir, ".Junk");
+        EnsureDirectory(junk, "cur");
+        // Maildir++: the marker file says this directory is a folder of the mailbox above it.
+        var marker = Path.Combine(junk, "maildirfolder");
+        if (!File.Exists(marker)) File.WriteAllBytes(marker, []);
+        return junk;
     }
 
     private (string Path, string Name) WriteTemporary(string tmpDirectory, byte[] header, ReadOnlySpan<byte> content, long size)
