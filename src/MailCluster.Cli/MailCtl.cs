@@ -7,7 +7,7 @@ public static class MailCtl
 {
     public const string Usage = """
         usage: mailctl policy test --config FILE [--listener NAME] --ip IP --helo NAME --from ADDR --to ADDR [--to ADDR...]
-                                   [--auth LOGIN] [--no-dnsbl] [--json]
+                                   [--auth LOGIN] [--no-dnsbl] [--json] [--message FILE]
                mailctl config validate FILE
                mailctl passwd
                mailctl dkim keygen --domain D --selector S [--algorithm rsa|ed25519] [--out FILE] [--force]
@@ -23,6 +23,8 @@ public static class MailCtl
                            the verdict and the rule that decided it. Exit 0 if all are permitted, 1 if any is rejected
                            or deferred. --listener defaults to mx. --auth LOGIN acts as if LOGIN had authenticated.
                            DNSBL zones are queried for real, at the configured servers only; --no-dnsbl skips them.
+                           --message FILE: also the end-of-DATA checks of that message from that client (SPF for MAIL
+                           FROM and HELO, DKIM per signature, DMARC) and what sender-auth.restrictions would answer
           config validate  check a config file as the node would at startup; print every problem
           queue            list: per next hop, active/deferred/held counts and the oldest entry; show: one queue's
                            entries; flush: retry now (all queues, the given ones, or one message); hold, release,

@@ -14,7 +14,7 @@ namespace MailCluster.Cli;
 /// </summary>
 public static class PolicyTestCommand
 {
-    private static readonly string[] ValueOptions = ["config", "listener", "ip", "helo", "from", "to", "auth"];
+    private static readonly string[] ValueOptions = ["config", "listener", "ip", "helo", "from", "to", "auth", "message"];
     private static readonly string[] FlagOptions = ["json", "no-dnsbl"];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken ct)
@@ -59,6 +59,8 @@ public static class PolicyTestCommand
             foreach (var line in lines) console.Out.WriteLine(line);
             if (dnsblNote is not null) console.Error.WriteLine($"note: {dnsblNote}");
         }
+        if (options.Optional("message") is { } message && !refused)
+            refused = await SenderAuthTest.RunAsync(settings, ip, helo, from, auth, message, console, ct);
         return refused ? ExitCodes.Refused : ExitCodes.Ok;
     }
 
