@@ -38,6 +38,7 @@ internal static class SenderAuthTest
         if (report.Helo is { } h) console.Out.WriteLine($"data  spf={h.Result.Name()} smtp.helo={h.Domain} ({h.Reason})");
         if (report.Dkim.Count == 0) console.Out.WriteLine("data  dkim=none (no signature checked)");
         foreach (var d in report.Dkim) console.Out.WriteLine($"data  dkim={d.Result.Name()} d={d.Domain} s={d.Selector} a={d.Algorithm} ({d.Reason})");
+        if (report.Arc is { } arc) console.Out.WriteLine($"data  arc={arc.Result.Name()} instances={arc.Instances} sealer={arc.Sealer} ({arc.Reason})");
         if (report.Dmarc is { } m)
             console.Out.WriteLine($"data  dmarc={m.Result.Name()} header.from={m.FromDomain}" +
                                   (m.Requested is { } p ? $" p={Lower(p)} dis={Lower(m.Disposition)}" : "") + $" ({m.Reason})");

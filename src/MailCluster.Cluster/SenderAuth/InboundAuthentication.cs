@@ -25,6 +25,7 @@ public sealed class InboundAuthentication
     private readonly DkimMessageVerifier _dkim;
     private readonly SpfEvaluator _spf;
     private readonly DmarcEvaluator _dmarc;
+    private readonly ArcChainVerifier _arc;
 
     public InboundAuthentication(SenderAuthSettings settings, ITxtResolver resolver, ARSoft.Tools.Net.Dns.IDnsResolver spfResolver)
     {
@@ -32,6 +33,7 @@ public sealed class InboundAuthentication
         _dkim = new DkimMessageVerifier(resolver, settings.MaxSignatures);
         _spf = new SpfEvaluator(spfResolver, settings.AuthservId);
         _dmarc = new DmarcEvaluator(resolver, settings.PublicSuffixes);
+        _arc = new ArcChainVerifier(resolver);
     }
 
     public static InboundAuthentication Create(SenderAuthSettings settings) =>
@@ -80,7 +82,12 @@ public sealed class InboundAuthentication
             dkim = await _dkim.VerifyAsync(parsed, ct);
         var mailFromVerdict = await spf;
         var report = new SenderAuthReport(dkim, mailFromVerdict, await helo, null);
+        if (_settings.VerifyArc && parsed is not null && parsed.Headers.Contains(HeaderId.ArcSeal))
+            report = report with { Arc = await _arc.VerifyAsync(parsed, ct) };
         if (_settings.VerifyDmarc && parsed is not null) report = report with { Dmarc = await _dmarc.EvaluateAsync(parsed, mailFromVerdict, dkim, ct) };
+        // RFC 7489 7.2.1 / RFC 8617 7.2: a forwarder we trust vouches, through its verified chain, for what it received.
+        if (report is { Dmarc.Result: AuthResult.Fail, Arc: { Result: AuthResult.Pass, Sealer: { } sealer } } && _settings.TrustedArcSealers.Contains(sealer))
+            report = report with { Dmarc = report.Dmarc with { Result = AuthResult.Pass, Disposition = Core.SenderAuth.DmarcPolicy.None, Reason = $"ARC chain sealed by trusted forwarder {sealer}" } };
         return report;
     }
 

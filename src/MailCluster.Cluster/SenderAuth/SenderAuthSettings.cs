@@ -22,5 +22,8 @@ public sealed record SenderAuthSettings(
     public IReadOnlyList<SenderAuthRule> Restrictions { get; init; } = [SenderAuthRule.RejectDmarcPolicy];
     public string PublicSuffixListPath { get; init; } = "";
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+    public bool VerifyArc { get; init; } = true;
+    /// <summary>Forwarders (the d= of the last ARC-Seal) whose verified chain lets mail that fails DMARC pass it.</summary>
+    public IReadOnlySet<string> TrustedArcSealers { get; init; } = new HashSet<string>();
     public PublicSuffixList PublicSuffixes { get; init; } = PublicSuffixList.Default;
 }

@@ -7,6 +7,17 @@ namespace MailCluster.Cluster.SenderAuth;
 
 public static class SenderAuthSettingsLoader
 {
+    private static HashSet<string> TrustedSealers(ConfigReader root)
+    {
+        var sealers = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var raw in root.StringList("sender-auth.trusted-arc-sealers"))
+        {
+            if (MailPathParser.TryNormalizeDomain(raw, out var domain)) sealers.Add(domain.ToLowerInvariant());
+            else root.Error("sender-auth.trusted-arc-sealers", $"'{raw}' is not a domain");
+        }
+        return sealers;
+    }
+
     public static SenderAuthSettings Load(ConfigReader root, string hostName)
     {
         var id = root.String("sender-auth.authserv-id");
@@ -46,6 +57,8 @@ public static class SenderAuthSettingsLoader
             PublicSuffixListPath = pslPath,
             PublicSuffixes = suffixes,
             Timeout = root.PositiveDuration("sender-auth.timeout", TimeSpan.FromSeconds(30)),
+            VerifyArc = root.Bool("sender-auth.arc-verify", true),
+            TrustedArcSealers = TrustedSealers(root),
         };
     }
 }

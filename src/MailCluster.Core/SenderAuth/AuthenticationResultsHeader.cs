@@ -26,6 +26,9 @@ public static class AuthenticationResultsHeader
         if (report.Dkim.Count == 0) lines.Add("dkim=none");
         if (report.MailFrom is { } spf) lines.Add($"spf={spf.Result.Name()} reason={Quote(spf.Reason)} smtp.mailfrom={Value(spf.Domain)}");
         if (report.Helo is { } helo) lines.Add($"spf={helo.Result.Name()} reason={Quote(helo.Reason)} smtp.helo={Value(helo.Domain)}");
+        if (report.Arc is { } arc)
+            lines.Add($"arc={arc.Result.Name()}" + (arc.Instances > 0 ? $" (i={arc.Instances}{(arc.Sealer is null ? "" : $" sealer={arc.Sealer}")})" : "") +
+                      $" reason={Quote(arc.Reason)}");
         if (report.Dmarc is { } dmarc)
         {
             var policy = dmarc.Requested is { } p ? $" (p={p.ToString().ToLowerInvariant()} dis={dmarc.Disposition.ToString().ToLowerInvariant()})" : "";

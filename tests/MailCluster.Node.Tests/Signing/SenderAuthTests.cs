@@ -89,6 +89,12 @@ public sealed class SenderAuthTests : IDisposable
         dns.AddTxt("_dmarc.good.example", "v=DMARC1; p=reject");
         dns.AddTxt("flaky.example", "v=spf1 ip4:192.0.2.1 -all");
         dns.ServFail("_dmarc.flaky.example");
+        // A mailing list that ARC-seals what it forwards; its SPF does not cover bank.example's From:.
+        var (listPem, listPublic) = DkimKeyFile.Generate(DkimAlgorithm.RsaSha256);
+        var listKeyFile = Path.Combine(_dir.Path, "list.pem");
+        File.WriteAllText(listKeyFile, listPem);
+        dns.AddTxt("arc1._domainkey.lists.example.org", DkimKeyFile.DnsRecord(DkimAlgorithm.RsaSha256, listPublic));
+        var listKey = new DkimSigningKey("lists.example.org", "arc1", DkimAlgorithm.RsaSha256, DkimKeyFile.Load(listKeyFile, DkimAlgorithm.RsaSha256), listKeyFile);
         using var node = await NodeProcess.StartAsync(_dir.Config($$"""
             mailcluster {
               hostname = "mx.test"
@@ -97,7 +103,7 @@ public sealed class SenderAuthTests : IDisposable
               relay-domains = ["dest.test"]
               routing.transports { "dest.test" = "smtp:[127.0.0.1]:{{sink.Port}}" }
               delivery.smtp.tls = disabled
-              sender-auth { enabled = on, dns.servers = ["{{dns.Endpoint}}"], restrictions = [reject-dmarc-policy] }
+              sender-auth { enabled = on, dns.servers = ["{{dns.Endpoint}}"], restrictions = [reject-dmarc-policy], trusted-arc-sealers = ["lists.example.org"] }
             }
             akka.loglevel = INFO
             """), _dir.Path);
@@ -106,15 +112,21 @@ public sealed class SenderAuthTests : IDisposable
         var quarantined = await TrySendAsync(node.Port, "orders@shop.example");
         var passed = await TrySendAsync(node.Port, "news@good.example");
         var deferred = await TrySendAsync(node.Port, "x@flaky.example");
+        var forwarded = await TrySendAsync(node.Port, "ceo@bank.example", TestSupport.Dkim.ArcSealing.Seal(Encoding.ASCII.GetBytes(
+            "From: ceo@bank.example\r\nTo: bob@dest.test\r\nSubject: [list] s\r\nMessage-ID: <arc@bank.example>\r\n\r\nbody\r\n"), listKey));
 
         Assert.StartsWith("550 5.7.1 ", rejected);
         Assert.Contains("DMARC", rejected);
         Assert.StartsWith("451 4.7.1 ", deferred);
         Assert.StartsWith("250 2.0.0", quarantined);
         Assert.StartsWith("250 2.0.0", passed);
-        var delivered = (await sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(30))).Select(m => Encoding.ASCII.GetString(m.Content)).ToList();
+        Assert.StartsWith("250 2.0.0", forwarded); // DMARC fails, but a trusted forwarder's verified chain vouches for it
+        var delivered = (await sink.WaitForMessagesAsync(3, TimeSpan.FromSeconds(30))).Select(m => Encoding.ASCII.GetString(m.Content)).ToList();
         await Task.Delay(500);
-        Assert.Equal(2, sink.MessageCount); // the refused ones were never stored
+        Assert.Equal(3, sink.MessageCount); // the refused ones were never stored
+        var viaList = delivered.Single(d => d.Contains("<arc@bank.example>", StringComparison.Ordinal));
+        Assert.Contains("\tarc=pass (i=1 sealer=lists.example.org)", viaList);
+        Assert.Contains("dmarc=pass (p=reject dis=none) reason=\"ARC chain sealed by trusted forwarder lists.example.org\" header.from=bank.example", viaList);
         var shop = delivered.Single(d => d.Contains("From: orders@shop.example", StringComparison.Ordinal));
         Assert.StartsWith("X-MailCluster-Quarantine: reject-dmarc-policy; dmarc=fail header.from=shop.example p=quarantine\r\n", shop);
         Assert.Contains("\tdmarc=fail (p=quarantine dis=quarantine)", shop);
@@ -125,13 +137,13 @@ public sealed class SenderAuthTests : IDisposable
         Assert.Contains("stage=data verdict=defer rule=reject-dmarc-policy", node.StdOut);
     }
 
-    private static async Task<string> TrySendAsync(int port, string from)
+    private static async Task<string> TrySendAsync(int port, string from, byte[]? message = null)
     {
         using var client = await RawSmtpClient.ConnectAsync(port);
         Assert.StartsWith("250", await client.CommandAsync("EHLO client.example"));
         Assert.StartsWith("250", await client.CommandAsync($"MAIL FROM:<{from}>"));
         Assert.StartsWith("250", await client.CommandAsync("RCPT TO:<bob@dest.test>"));
-        return await client.DataAsync(Encoding.ASCII.GetBytes($"From: {from}\r\nTo: bob@dest.test\r\nSubject: s\r\n\r\nbody\r\n"));
+        return await client.DataAsync(message ?? Encoding.ASCII.GetBytes($"From: {from}\r\nTo: bob@dest.test\r\nSubject: s\r\n\r\nbody\r\n"));
     }
 
     private static async Task SendAsync(int port, byte[] message)
