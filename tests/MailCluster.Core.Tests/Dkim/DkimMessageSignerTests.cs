@@ -38,6 +38,31 @@ public sealed class DkimMessageSignerTests
         Assert.Equal(field, Encoding.ASCII.GetString(signer.Sign(true, message).Headers));
     }
 
+    /// <summary>
+    /// RFC 6376 3.4.5's canonicalization example: relaxed turns the body " C \r\nD \t E\r\n\r\n\r\n" into
+    /// " C\r\nD E\r\n", simple into " C \r\nD \t E\r\n"; an empty body is nothing (relaxed) or one CRLF (simple). The
+    /// expected bh= values are SHA-256 of those canonical forms, computed outside MailCluster (python3 hashlib).
+    /// </summary>
+    [Theory]
+    [InlineData("relaxed", " C \r\nD \t E\r\n\r\n\r\n", "unak6JHq0wL+Q1HP7dW1tjBx9FLA6DffoZ0qrLwbbpo=")]
+    [InlineData("simple", " C \r\nD \t E\r\n\r\n\r\n", "NOeivbQlDH9TmNKJUw7D53wZfsk8YMZ/hTuVVwTgi8s=")]
+    [InlineData("relaxed", "", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=")]
+    [InlineData("simple", "", "frcCV1k9oG9oKj3dpUqdJg1PxRT2RSN/XKdLCPjaYaY=")]
+    public void The_body_hash_of_the_RFC_6376_canonicalization_example(string body, string content, string bodyHash)
+    {
+        var (key, record) = NewKey("example.com", "s1", DkimAlgorithm.Ed25519Sha256);
+        var settings = Settings(key) with
+        {
+            BodyCanonicalization = body == "simple" ? MimeKit.Cryptography.DkimCanonicalizationAlgorithm.Simple : MimeKit.Cryptography.DkimCanonicalizationAlgorithm.Relaxed,
+        };
+        var message = Encoding.ASCII.GetBytes("A: X\r\nB : Y\t\r\n\tZ  \r\nFrom: a@example.com\r\n\r\n" + content);
+
+        var outcome = Signer(settings).Sign(true, message);
+
+        Assert.Contains($"bh={bodyHash};", Encoding.ASCII.GetString(outcome.Headers).Replace("\r\n\t", "").Replace("\r\n ", ""));
+        Assert.True(DkimCheck.MimeKit([.. outcome.Headers, .. message], new Dictionary<string, string> { ["s1._domainkey.example.com"] = record }).Single().Valid);
+    }
+
     [Fact]
     public void Trusted_mail_gets_one_signature_per_key_and_the_message_itself_is_untouched()
     {
