@@ -15,6 +15,8 @@
 # Other knobs are bench-relay.sh's (WARMUP, DOTNET_BUILD_ARGS, ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/variants.sh
+. ops/lib/variants.sh
 
 repeat=${REPEAT:-3}
 export MESSAGES=${MESSAGES:-2000} SIZE=${SIZE:-4096} CONCURRENCY=${CONCURRENCY:-10}
@@ -32,25 +34,6 @@ conf() { [ -z "$1" ] && return 0; echo "mailcluster.dkim.keys { \"example.org\" 
 declare -A variant_conf=([none]="" [rsa]="$(conf "$rsa")" [ed25519]="$(conf "$ed")" [both]="$(conf "$rsa $ed")")
 variants=(none rsa ed25519 both)
 
-declare -A e2e cpu
 echo "bench-dkim: MESSAGES=$MESSAGES SIZE=$SIZE CONCURRENCY=$CONCURRENCY REPEAT=$repeat; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-for run in $(seq 1 "$repeat"); do
-  for v in "${variants[@]}"; do
-    out=$(MAILCLUSTER_EXTRA_CONF="${variant_conf[$v]}" ONLY=mailcluster bash ops/bench-relay.sh 2>&1) || { echo "$out" >&2; exit 1; }
-    row=$(echo "$out" | grep -E '^mailcluster +\|' | tail -1)
-    echo "run $run $v: $row"
-    IFS='|' read -r _ _ _ r_e2e r_cpu <<< "$row"
-    e2e[$v]+="$(echo "$r_e2e" | tr -d ' ') "; cpu[$v]+="$(echo "$r_cpu" | tr -d ' ') "
-  done
-done
-
-median() { tr ' ' '\n' | grep -E '^[0-9.]+$' | sort -g | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-echo
-printf '%-8s | %16s | %10s | %14s\n' variant "end-to-end msg/s" "CPU ms/msg" "added ms/msg"
-printf '%-8s-+-%16s-+-%10s-+-%14s\n' -------- ---------------- ---------- --------------
-base=$(echo "${cpu[none]}" | median)
-for v in "${variants[@]}"; do
-  m_cpu=$(echo "${cpu[$v]}" | median)
-  added=$(awk -v a="$m_cpu" -v b="$base" 'BEGIN { if (a == "n/a" || b == "n/a") print "n/a"; else printf "%+.2f\n", a - b }')
-  printf '%-8s | %16s | %10s | %14s\n' "$v" "$(echo "${e2e[$v]}" | median)" "$m_cpu" "$added"
-done
+run_variants "$repeat"
+print_variants variant

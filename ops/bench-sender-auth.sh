@@ -12,6 +12,8 @@
 # Prints each run's row, then per variant the median end-to-end msg/s and CPU ms/msg, and the added CPU per message.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/variants.sh
+. ops/lib/variants.sh
 
 repeat=${REPEAT:-3}
 export MESSAGES=${MESSAGES:-2000} SIZE=${SIZE:-4096} CONCURRENCY=${CONCURRENCY:-10}
@@ -36,25 +38,6 @@ mailcluster.sender-auth.enabled = off" [on]="$base
 mailcluster.sender-auth.enabled = on")
 variants=(off on)
 
-declare -A e2e cpu
 echo "bench-sender-auth: MESSAGES=$MESSAGES SIZE=$SIZE CONCURRENCY=$CONCURRENCY REPEAT=$repeat; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-for run in $(seq 1 "$repeat"); do
-  for v in "${variants[@]}"; do
-    out=$(MAILCLUSTER_EXTRA_CONF="${variant_conf[$v]}" ONLY=mailcluster bash ops/bench-relay.sh 2>&1) || { echo "$out" >&2; exit 1; }
-    row=$(echo "$out" | grep -E '^mailcluster +\|' | tail -1)
-    echo "run $run $v: $row"
-    IFS='|' read -r _ _ _ r_e2e r_cpu <<< "$row"
-    e2e[$v]+="$(echo "$r_e2e" | tr -d ' ') "; cpu[$v]+="$(echo "$r_cpu" | tr -d ' ') "
-  done
-done
-
-median() { tr ' ' '\n' | grep -E '^[0-9.]+$' | sort -g | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-echo
-printf '%-8s | %16s | %10s | %14s\n' checks "end-to-end msg/s" "CPU ms/msg" "added ms/msg"
-printf '%-8s-+-%16s-+-%10s-+-%14s\n' -------- ---------------- ---------- --------------
-base_cpu=$(echo "${cpu[off]}" | median)
-for v in "${variants[@]}"; do
-  m_cpu=$(echo "${cpu[$v]}" | median)
-  added=$(awk -v a="$m_cpu" -v b="$base_cpu" 'BEGIN { if (a == "n/a" || b == "n/a") print "n/a"; else printf "%+.2f\n", a - b }')
-  printf '%-8s | %16s | %10s | %14s\n' "$v" "$(echo "${e2e[$v]}" | median)" "$m_cpu" "$added"
-done
+run_variants "$repeat"
+print_variants checks

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text;
 using MailCluster.Core.SenderAuth;
 using MimeKit;
@@ -75,7 +74,7 @@ public sealed class InboundAuthentication
         var spf = _settings.VerifySpf ? _spf.CheckMailFromAsync(client, heloName, mailFrom, ct) : Task.FromResult<SpfVerdict?>(null)!;
         var helo = _settings.VerifySpf ? _spf.CheckHeloAsync(client, heloName, ct) : Task.FromResult<SpfVerdict?>(null)!;
         MimeMessage? parsed = null;
-        try { parsed = await MimeMessage.LoadAsync(Stream(message), ct); }
+        try { parsed = await MimeMessage.LoadAsync(MailCluster.Core.Messages.MessageBytes.ReadOnlyStream(message), ct); }
         catch (FormatException) { }
         IReadOnlyList<DkimVerdict> dkim = [];
         if (_settings.VerifyDkim && parsed is not null && parsed.Headers.Contains(HeaderId.DkimSignature))
@@ -91,8 +90,4 @@ public sealed class InboundAuthentication
         return report;
     }
 
-    private static MemoryStream Stream(ReadOnlyMemory<byte> bytes) =>
-        MemoryMarshal.TryGetArray(bytes, out var segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(bytes.ToArray(), writable: false);
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using MimeKit;
 using MimeKit.Cryptography;
@@ -26,7 +25,7 @@ public sealed class DkimMessageSigner(DkimSigningSettings settings, Func<DateTim
         if (!trustedClient) return DkimSigningOutcome.Skipped(DkimSigningOutcome.UntrustedClient);
 
         MimeMessage parsed;
-        try { parsed = MimeMessage.Load(Parsing, Stream(message)); }
+        try { parsed = MimeMessage.Load(Parsing, MailCluster.Core.Messages.MessageBytes.ReadOnlyStream(message)); }
         catch (FormatException) { return DkimSigningOutcome.Skipped(DkimSigningOutcome.NoAuthorDomain); }
         var domain = AuthorDomain(parsed);
         if (domain is null) return DkimSigningOutcome.Skipped(DkimSigningOutcome.NoAuthorDomain);
@@ -74,10 +73,6 @@ public sealed class DkimMessageSigner(DkimSigningSettings settings, Func<DateTim
         return header.Field + ":" + value;
     }
 
-    private static MemoryStream Stream(ReadOnlyMemory<byte> bytes) =>
-        MemoryMarshal.TryGetArray(bytes, out var segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(bytes.ToArray(), writable: false);
 
     /// <summary>All signatures of one message carry the same t=, and tests can fix it; RSA signs natively.</summary>
     private sealed class TimedDkimSigner(DkimSigningKey key, DateTimeOffset signedAt)

@@ -31,18 +31,7 @@ public sealed class SenderAuthTests : IDisposable
                 ["sender.example"] = [new DkimSigningKey("sender.example", "s1", DkimAlgorithm.Ed25519Sha256, DkimKeyFile.Load(keyFile, DkimAlgorithm.Ed25519Sha256), keyFile)],
             },
         });
-        using var node = await NodeProcess.StartAsync(_dir.Config($$"""
-            mailcluster {
-              hostname = "mx.test"
-              queue.defer-transports = []
-              policy.mynetworks = []
-              relay-domains = ["dest.test"]
-              routing.transports { "dest.test" = "smtp:[127.0.0.1]:{{sink.Port}}" }
-              delivery.smtp.tls = disabled
-              sender-auth { enabled = on, dns.servers = ["{{dns.Endpoint}}"] }
-            }
-            akka.loglevel = INFO
-            """), _dir.Path);
+        using var node = await StartNodeAsync(sink, dns);
 
         // 1: signed as sent, with a forged "pass" in our name that a filter downstream might believe.
         var body = Encoding.ASCII.GetBytes("From: a@sender.example\r\nTo: bob@dest.test\r\nSubject: one\r\nMessage-ID: <1@sender.example>\r\n\r\nhello\r\n");
@@ -95,18 +84,7 @@ public sealed class SenderAuthTests : IDisposable
         File.WriteAllText(listKeyFile, listPem);
         dns.AddTxt("arc1._domainkey.lists.example.org", DkimKeyFile.DnsRecord(DkimAlgorithm.RsaSha256, listPublic));
         var listKey = new DkimSigningKey("lists.example.org", "arc1", DkimAlgorithm.RsaSha256, DkimKeyFile.Load(listKeyFile, DkimAlgorithm.RsaSha256), listKeyFile);
-        using var node = await NodeProcess.StartAsync(_dir.Config($$"""
-            mailcluster {
-              hostname = "mx.test"
-              queue.defer-transports = []
-              policy.mynetworks = []
-              relay-domains = ["dest.test"]
-              routing.transports { "dest.test" = "smtp:[127.0.0.1]:{{sink.Port}}" }
-              delivery.smtp.tls = disabled
-              sender-auth { enabled = on, dns.servers = ["{{dns.Endpoint}}"], restrictions = [reject-dmarc-policy], trusted-arc-sealers = ["lists.example.org"] }
-            }
-            akka.loglevel = INFO
-            """), _dir.Path);
+        using var node = await StartNodeAsync(sink, dns, ", restrictions = [reject-dmarc-policy], trusted-arc-sealers = [\"lists.example.org\"]");
 
         var rejected = await TrySendAsync(node.Port, "ceo@bank.example");
         var quarantined = await TrySendAsync(node.Port, "orders@shop.example");
@@ -136,6 +114,20 @@ public sealed class SenderAuthTests : IDisposable
         Assert.Contains("stage=data verdict=reject rule=reject-dmarc-policy", node.StdOut);
         Assert.Contains("stage=data verdict=defer rule=reject-dmarc-policy", node.StdOut);
     }
+
+    /// <summary>An MX that trusts nobody, relays dest.test to the sink and checks with the stub as its resolver.</summary>
+    private Task<NodeProcess> StartNodeAsync(SmtpSink sink, DnsStubServer dns, string senderAuth = "") => NodeProcess.StartAsync(_dir.Config($$"""
+        mailcluster {
+          hostname = "mx.test"
+          queue.defer-transports = []
+          policy.mynetworks = []
+          relay-domains = ["dest.test"]
+          routing.transports { "dest.test" = "smtp:[127.0.0.1]:{{sink.Port}}" }
+          delivery.smtp.tls = disabled
+          sender-auth { enabled = on, dns.servers = ["{{dns.Endpoint}}"]{{senderAuth}} }
+        }
+        akka.loglevel = INFO
+        """), _dir.Path);
 
     private static async Task<string> TrySendAsync(int port, string from, byte[]? message = null)
     {
