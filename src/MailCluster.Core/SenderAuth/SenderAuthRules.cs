@@ -1,5 +1,4 @@
 using MailCluster.Core.Policy;
-using MailCluster.Smtp.Protocol;
 
 namespace MailCluster.Core.SenderAuth;
 
@@ -49,19 +48,18 @@ public static class SenderAuthRules
             {
                 case SenderAuthRule.RejectDmarcPolicy when report.Dmarc is { Result: AuthResult.Fail } dmarc:
                     if (dmarc.Disposition == DmarcPolicy.Reject)
-                        return new(new Reject(new SmtpReply(550, "5.7.1",
-                            $"Unauthenticated email from {dmarc.FromDomain} is not accepted due to domain's DMARC policy"), rule.Name()), null);
+                        return new(new Reject(PolicyReplies.DmarcRejected(dmarc.FromDomain), rule.Name()), null);
                     if (dmarc.Disposition == DmarcPolicy.Quarantine) quarantine ??= rule.Name();
                     break;
                 case SenderAuthRule.RejectDmarcPolicy when report.Dmarc is { Result: AuthResult.TempError }:
                     // The rule needs the answer and DNS did not give it: neither accept unchecked nor refuse for good.
-                    return new(new Defer(new SmtpReply(451, "4.7.1", "Temporary failure checking the sender's DMARC policy, try again later"), rule.Name()), null);
+                    return new(new Defer(PolicyReplies.DmarcUnavailable, rule.Name()), null);
                 case SenderAuthRule.RejectSpfFail when report.MailFrom is { Result: AuthResult.Fail } spf:
-                    return new(new Reject(new SmtpReply(550, "5.7.23", $"SPF validation failed: {spf.Reason}"), rule.Name()), null);
+                    return new(new Reject(PolicyReplies.SpfFailed(spf.Reason), rule.Name()), null);
                 case SenderAuthRule.RejectSpfFail when report.MailFrom is { Result: AuthResult.TempError }:
-                    return new(new Defer(new SmtpReply(451, "4.7.24", "Temporary failure checking SPF, try again later"), rule.Name()), null);
+                    return new(new Defer(PolicyReplies.SpfUnavailable, rule.Name()), null);
                 case SenderAuthRule.DeferOnTempError when HasTempError(report):
-                    return new(new Defer(new SmtpReply(451, "4.7.1", "Temporary failure checking sender authentication, try again later"), rule.Name()), null);
+                    return new(new Defer(PolicyReplies.SenderAuthUnavailable, rule.Name()), null);
             }
         }
         return quarantine is null ? SenderAuthDecision.Accept : new(null, quarantine);
