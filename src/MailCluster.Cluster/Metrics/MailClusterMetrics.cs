@@ -38,7 +38,7 @@ public static class MailClusterMetrics
 
     private static readonly Counter<long> DkimSigning = Meter.CreateCounter<long>(
         "mailcluster_dkim_signing", "messages",
-        "Accepted messages by outbound DKIM signing result: dkim-signed, dkim-skip-untrusted-client, dkim-skip-no-key, dkim-skip-no-from-domain, dkim-sign-failed.");
+        "Messages from our own clients by outbound DKIM signing result: dkim-signed, dkim-skip-no-key, dkim-skip-no-from-domain, dkim-sign-failed.");
 
     private static readonly Counter<long> SenderAuthResults = Meter.CreateCounter<long>(
         "mailcluster_sender_auth_results", "results",

@@ -8,10 +8,7 @@ namespace MailCluster.Cluster.SenderAuth;
 /// <summary>What the checks found for one message, what the rules decided, and the message to store.</summary>
 /// <param name="Message">The message as received, less any Authentication-Results that claimed our authserv-id.</param>
 /// <param name="Header">Our Authentication-Results field (and the quarantine mark, if a rule set one), to go on top.</param>
-public sealed record InboundAuthOutcome(ReadOnlyMemory<byte> Message, byte[] Header, SenderAuthReport Report, SenderAuthDecision Decision, int ForgedRemoved)
-{
-    public IReadOnlyList<DkimVerdict> Dkim => Report.Dkim;
-}
+public sealed record InboundAuthOutcome(ReadOnlyMemory<byte> Message, byte[] Header, SenderAuthReport Report, SenderAuthDecision Decision, int ForgedRemoved);
 
 /// <summary>
 /// The MX-side checks on mail from clients that are not ours, shared by every session of a node (thread-safe; the DNS

@@ -7,14 +7,14 @@ public sealed class OutboundSigning(DkimMessageSigner signer)
 {
     public bool Enabled => signer.Settings.Enabled;
 
-    /// <param name="ours">The client authenticated or is in mynetworks (<see cref="Policy.ClientTrust"/>).</param>
-    public DkimSigningOutcome Sign(bool ours, ReadOnlyMemory<byte> message)
+    /// <summary>Signs mail from one of our clients (the session asked <see cref="Policy.ClientTrust"/> first).</summary>
+    public DkimSigningOutcome Sign(ReadOnlyMemory<byte> message)
     {
-        try { return signer.Sign(ours, message); }
+        try { return signer.Sign(trustedClient: true, message); }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // An unsigned message is still deliverable; refusing it for our own fault would lose the user's mail.
-            return DkimSigningOutcome.Skipped(DkimSigningOutcome.Failed) with { Selectors = [ex.Message] };
+            return DkimSigningOutcome.Skipped(DkimSigningOutcome.Failed) with { Reason = ex.Message };
         }
     }
 }

@@ -14,20 +14,13 @@ public sealed record DkimKeyRecord(string? Version, string KeyType, string Publi
     public static bool TryParse(string text, out DkimKeyRecord record, out string error)
     {
         record = new DkimKeyRecord(null, "rsa", "", []);
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var part in text.Split(';'))
-        {
-            if (part.Trim().Length == 0) continue;
-            var eq = part.IndexOf('=');
-            if (eq <= 0) { error = $"'{part.Trim()}' is not a tag=value pair"; return false; }
-            var name = part[..eq].Trim();
-            if (!tags.TryAdd(name, part[(eq + 1)..].Trim())) { error = $"tag {name}= appears twice"; return false; }
-        }
-        if (tags.TryGetValue("v", out var version) && version != "DKIM1") { error = $"v={version} is not DKIM1"; return false; }
-        if (!tags.TryGetValue("p", out var data)) { error = "no p= tag"; return false; }
-        record = new DkimKeyRecord(version, tags.GetValueOrDefault("k", "rsa").ToLowerInvariant(),
+        if (!TagList.TryParse(text, out var tags, out error)) return false;
+        var version = tags["v"];
+        if (version is not null && version != "DKIM1") { error = $"v={version} is not DKIM1"; return false; }
+        if (tags["p"] is not { } data) { error = "no p= tag"; return false; }
+        record = new DkimKeyRecord(version, (tags["k"] ?? "rsa").ToLowerInvariant(),
             string.Concat(data.Where(c => !char.IsWhiteSpace(c))),
-            tags.TryGetValue("t", out var flags) ? flags.Split(':').Select(f => f.Trim()).ToList() : []);
+            tags["t"] is { } flags ? flags.Split(':').Select(f => f.Trim()).ToList() : []);
         error = "";
         return true;
     }

@@ -27,7 +27,7 @@ public sealed class DkimMessageSigner(DkimSigningSettings settings, Func<DateTim
         MimeMessage parsed;
         try { parsed = MimeMessage.Load(Parsing, MailCluster.Core.Messages.MessageBytes.ReadOnlyStream(message)); }
         catch (FormatException) { return DkimSigningOutcome.Skipped(DkimSigningOutcome.NoAuthorDomain); }
-        var domain = AuthorDomain(parsed);
+        var domain = Messages.AuthorDomain.Of(parsed);
         if (domain is null) return DkimSigningOutcome.Skipped(DkimSigningOutcome.NoAuthorDomain);
         var keys = settings.KeysFor(domain);
         if (keys.Count == 0) return DkimSigningOutcome.Skipped(DkimSigningOutcome.NoKey, domain);
@@ -52,14 +52,6 @@ public sealed class DkimMessageSigner(DkimSigningSettings settings, Func<DateTim
         // only what a reader sees.
         return new DkimSigningOutcome(DkimSigningOutcome.Signed, keys[0].Domain, keys.Select(k => k.Selector).ToList(),
             Encoding.ASCII.GetBytes(string.Concat(fields)));
-    }
-
-    /// <summary>The one domain of the From: mailboxes (RFC 7489 3.1: several authors of different domains have none).</summary>
-    private static string? AuthorDomain(MimeMessage message)
-    {
-        if (message.Headers.Count(h => h.Id == HeaderId.From) != 1) return null;
-        var domains = message.From.Mailboxes.Select(m => m.Domain?.TrimEnd('.').ToLowerInvariant()).Distinct().ToList();
-        return domains is [{ Length: > 0 } one] ? one : null;
     }
 
     /// <summary>

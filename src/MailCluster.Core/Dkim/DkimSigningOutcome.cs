@@ -4,7 +4,8 @@ namespace MailCluster.Core.Dkim;
 /// What outbound signing did with one message, naming the rule that decided, for the mail log and the metrics.
 /// <see cref="Headers"/> are the DKIM-Signature: fields to put on top of the message (CRLF line endings), or empty.
 /// </summary>
-public sealed record DkimSigningOutcome(string Rule, string? Domain, IReadOnlyList<string> Selectors, byte[] Headers)
+/// <param name="Reason">Why signing failed (<see cref="Failed"/> only).</param>
+public sealed record DkimSigningOutcome(string Rule, string? Domain, IReadOnlyList<string> Selectors, byte[] Headers, string? Reason = null)
 {
     public const string Signed = "dkim-signed";
     public const string UntrustedClient = "dkim-skip-untrusted-client";

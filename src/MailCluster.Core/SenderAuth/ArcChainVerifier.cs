@@ -16,14 +16,14 @@ public sealed class ArcChainVerifier(ITxtResolver resolver)
 {
     public async Task<ArcVerdict> VerifyAsync(MimeMessage message, CancellationToken ct)
     {
-        var seals = message.Headers.Where(h => h.Id == HeaderId.ArcSeal).Select(h => DkimTags.Parse(h.Value)).ToList();
+        var seals = message.Headers.Where(h => h.Id == HeaderId.ArcSeal).Select(h => TagList.ParseOrEmpty(h.Value)).ToList();
         if (seals.Count == 0) return new ArcVerdict(AuthResult.None, 0, null, "no ARC chain");
-        var last = seals.Where(t => t.ContainsKey("i")).MaxBy(t => int.TryParse(t["i"], out var i) ? i : 0);
-        var sealer = last?.GetValueOrDefault("d")?.ToLowerInvariant();
+        var last = seals.Where(t => t.Has("i")).MaxBy(t => int.TryParse(t["i"], out var i) ? i : 0);
+        var sealer = last?["d"]?.ToLowerInvariant();
         // MimeKit turns any key-lookup exception into a failed chain; look the keys up first (the answers are cached for
         // the verification) so a DNS failure is reported as what it is.
         var keys = message.Headers.Where(h => h.Id is HeaderId.ArcSeal or HeaderId.ArcMessageSignature)
-            .Select(h => DkimTags.Parse(h.Value)).Where(t => t.ContainsKey("d") && t.ContainsKey("s"))
+            .Select(h => TagList.ParseOrEmpty(h.Value)).Where(t => t.Has("d") && t.Has("s"))
             .Select(t => $"{t["s"]}._domainkey.{t["d"]}").Distinct();
         foreach (var name in keys)
             if ((await resolver.LookupTxtAsync(name, ct)).Status == TxtLookupStatus.TempError)

@@ -8,8 +8,6 @@ namespace MailCluster.Core.SenderAuth;
 /// </summary>
 public static class AuthenticationResultsHeader
 {
-    public static byte[] Build(string authservId, IReadOnlyList<DkimVerdict> dkim) => Build(authservId, SenderAuthReport.Empty with { Dkim = dkim });
-
     public static byte[] Build(string authservId, SenderAuthReport report)
     {
         var lines = new List<string>();

@@ -24,8 +24,8 @@ public sealed class DkimMessageVerifier(ITxtResolver resolver, int maxSignatures
 
     private async Task<DkimVerdict> VerifyAsync(MimeMessage message, Header header, CancellationToken ct)
     {
-        var tags = DkimTags.Parse(header.Value);
-        string? Tag(string name) => tags.GetValueOrDefault(name);
+        var tags = TagList.ParseOrEmpty(header.Value);
+        string? Tag(string name) => tags[name];
         var (d, s, a) = (Tag("d")?.ToLowerInvariant(), Tag("s"), Tag("a")?.ToLowerInvariant());
         var prefix = Tag("b") is { } b ? new string(b.Where(c => !char.IsWhiteSpace(c)).Take(8).ToArray()) : null;
         DkimVerdict Verdict(AuthResult result, string reason) => new(result, reason, d, s, a, prefix);
@@ -75,21 +75,5 @@ public sealed class DkimMessageVerifier(ITxtResolver resolver, int maxSignatures
 
         public override Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
             Task.FromResult(GetPublicKey(record));
-    }
-}
-
-/// <summary>A DKIM-Signature value as its tags (RFC 6376 3.2); empty when malformed or a tag repeats.</summary>
-internal static class DkimTags
-{
-    public static IReadOnlyDictionary<string, string> Parse(string value)
-    {
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var part in value.Split(';'))
-        {
-            if (part.Trim().Length == 0) continue;
-            var eq = part.IndexOf('=');
-            if (eq <= 0 || !tags.TryAdd(part[..eq].Trim(), part[(eq + 1)..].Trim())) return new Dictionary<string, string>();
-        }
-        return tags;
     }
 }

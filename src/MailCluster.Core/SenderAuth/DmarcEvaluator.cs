@@ -14,7 +14,7 @@ public sealed class DmarcEvaluator(ITxtResolver resolver, PublicSuffixList suffi
 
     public async Task<DmarcVerdict> EvaluateAsync(MimeMessage message, SpfVerdict? spf, IReadOnlyList<DkimVerdict> dkim, CancellationToken ct)
     {
-        var from = AuthorDomain(message);
+        var from = Messages.AuthorDomain.Of(message);
         if (from is null) return new DmarcVerdict(AuthResult.PermError, null, null, DmarcPolicy.None, "no single From: domain");
 
         var organizational = suffixes.OrganizationalDomain(from);
@@ -56,13 +56,5 @@ public sealed class DmarcEvaluator(ITxtResolver resolver, PublicSuffixList suffi
     {
         var id = identifier.TrimEnd('.').ToLowerInvariant();
         return strict ? id == from : suffixes.OrganizationalDomain(id) == suffixes.OrganizationalDomain(from);
-    }
-
-    /// <summary>RFC 7489 6.6.1: exactly one From: naming one domain (several authors of one domain are one domain).</summary>
-    private static string? AuthorDomain(MimeMessage message)
-    {
-        if (message.Headers.Count(h => h.Id == HeaderId.From) != 1) return null;
-        var domains = message.From.Mailboxes.Select(m => m.Domain?.TrimEnd('.').ToLowerInvariant()).Distinct().ToList();
-        return domains is [{ Length: > 0 } one] ? one : null;
     }
 }

@@ -1,3 +1,5 @@
+using MailCluster.Core.Dkim;
+
 namespace MailCluster.Core.SenderAuth;
 
 public enum DmarcPolicy
@@ -13,13 +15,8 @@ public sealed record DmarcRecord(DmarcPolicy Policy, DmarcPolicy? SubdomainPolic
     /// <summary>RFC 7489 6.6.3: v=DMARC1 first; p= required (an unknown p= with a rua= is p=none); unknown tags ignored.</summary>
     public static DmarcRecord? Parse(string text)
     {
-        var tags = new List<(string Name, string Value)>();
-        foreach (var part in text.Split(';'))
-        {
-            var eq = part.IndexOf('=');
-            if (eq > 0) tags.Add((part[..eq].Trim().ToLowerInvariant(), part[(eq + 1)..].Trim()));
-            else if (part.Trim().Length > 0) return null;
-        }
+        if (!TagList.TryParse(text, out var list, out _)) return null;
+        var tags = list.Tags.Select(t => (Name: t.Name.ToLowerInvariant(), t.Value)).ToList();
         if (tags.Count == 0 || tags[0] != ("v", "DMARC1")) return null;
         string? Tag(string name) => tags.FirstOrDefault(t => t.Name == name).Value;
         var policy = ParsePolicy(Tag("p"));

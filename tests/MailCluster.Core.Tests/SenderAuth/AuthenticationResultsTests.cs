@@ -8,18 +8,18 @@ public sealed class AuthenticationResultsTests
     [Fact]
     public void The_header_names_us_and_each_signature_with_its_properties()
     {
-        var header = Encoding.ASCII.GetString(AuthenticationResultsHeader.Build("mx.example.net",
+        var header = Encoding.ASCII.GetString(AuthenticationResultsHeader.Build("mx.example.net", SenderAuthReport.Empty with { Dkim =
         [
             new DkimVerdict(AuthResult.Pass, "good signature", "example.com", "s1", "rsa-sha256", "AbCd+/12"),
             new DkimVerdict(AuthResult.TempError, "key lookup failed: \"SERVFAIL\"", "example.org", "x", "ed25519-sha256", null),
-        ]));
+        ] }));
 
         Assert.Equal(
             "Authentication-Results: mx.example.net;\r\n" +
             "\tdkim=pass reason=\"good signature\" header.d=example.com header.s=s1 header.a=rsa-sha256 header.b=\"AbCd+/12\";\r\n" +
             "\tdkim=temperror reason=\"key lookup failed: \\\"SERVFAIL\\\"\" header.d=example.org header.s=x header.a=ed25519-sha256\r\n",
             header);
-        Assert.Equal("Authentication-Results: mx.example.net;\r\n\tdkim=none\r\n", Encoding.ASCII.GetString(AuthenticationResultsHeader.Build("mx.example.net", [])));
+        Assert.Equal("Authentication-Results: mx.example.net;\r\n\tdkim=none\r\n", Encoding.ASCII.GetString(AuthenticationResultsHeader.Build("mx.example.net", SenderAuthReport.Empty)));
     }
 
     [Fact]

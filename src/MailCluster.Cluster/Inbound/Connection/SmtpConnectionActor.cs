@@ -305,7 +305,7 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
             // Signed or checked here, off the actor: a signature is CPU and a check waits for DNS, and the session's
             // actor need not wait for either. Ours is signed; anyone else's is checked, never both.
             var content = body.WrittenMemory;
-            var dkim = ours && signing is { Enabled: true } ? signing.Sign(ours, content) : null;
+            var dkim = ours && signing is { Enabled: true } ? signing.Sign(content) : null;
             var auth = !ours && senderAuth is not null
                 ? await senderAuth.CheckAsync(client, session.HeloName ?? "", session.Transaction!.Sender.Address, content, CancellationToken.None)
                 : null;
@@ -365,7 +365,7 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
                 ("d", dkim.Domain), ("s", string.Join(',', dkim.Selectors)));
         else if (dkim.Rule == Core.Dkim.DkimSigningOutcome.Failed)
             _mailLog.Warning(MailEvents.DkimSign, ("queue_id", queueId), ("session_id", _sessionId), ("result", dkim.Rule),
-                ("reason", string.Join(' ', dkim.Selectors)));
+                ("reason", dkim.Reason));
     }
 
     private void LogChecks(string queueId, SenderAuth.InboundAuthOutcome auth)
