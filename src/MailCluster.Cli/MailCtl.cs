@@ -70,7 +70,7 @@ public static class MailCtl
         catch (AdminErrorException ex)
         {
             console.Error.WriteLine($"mailctl: {ex.Message}");
-            return ex.Status == 400 ? ExitCodes.Usage : ExitCodes.Refused;
+            return ex.Status switch { 400 => ExitCodes.Usage, 503 => ExitCodes.Unavailable, _ => ExitCodes.Refused };
         }
         catch (UsageException ex)
         {

@@ -17,6 +17,7 @@ public sealed class FoundByFuzzing
     [InlineData("mailcluster.local-domains = [ :0 ]", "fuzz.conf:1")] // Akka's parser never returned
     [InlineData("mailcluster.policy.mynetworks = [\"127.0.0.0/8\",:\"::1/128\"]", "fuzz.conf:1")]
     [InlineData("mailcluster.hostname = sql\"\"\"\"\"", "fuzz.conf:1")] // the syntax check itself looped on an unterminated """ string
+    [InlineData("mailcluster.storage.provider += ${?UNSET}\nmailcluster.smtp.listeners = \"\\u0000\"", "\"\u0000\"")] // Akka took the NUL value for a top-level key
     public void A_broken_config_is_a_path_keyed_error_not_an_exception(string hocon, string path)
     {
         var run = Task.Run(() =>

@@ -36,6 +36,7 @@ public sealed class AdminServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(settings.Endpoint));
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<NotAnsweringHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
         var app = builder.Build();
         app.UseExceptionHandler();

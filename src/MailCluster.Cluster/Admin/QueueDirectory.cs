@@ -45,7 +45,7 @@ public sealed class QueueDirectory(ActorSystem system, IActorRef queues, TimeSpa
     public async Task<QueueSummary> SummaryAsync(string hopKey)
     {
         var parts = await Task.WhenAll((await PartitionsOfAsync(hopKey))
-            .Select(id => queues.Ask<QueueSummary>(new GetQueueSummary(id), timeout)));
+            .Select(id => AskAsync<QueueSummary>(new GetQueueSummary(id), id)));
         return new QueueSummary(hopKey, parts.Sum(p => p.Active), parts.Sum(p => p.Deferred), parts.Sum(p => p.Held),
             parts.Sum(p => p.InFlight), parts.Select(p => p.OldestArrival).Where(a => a is not null).DefaultIfEmpty(null).Min(),
             parts.Select(p => p.LastError).FirstOrDefault(e => e is not null));
@@ -55,7 +55,7 @@ public sealed class QueueDirectory(ActorSystem system, IActorRef queues, TimeSpa
     public async Task<QueueEntries> EntriesAsync(string hopKey)
     {
         var parts = await Task.WhenAll((await PartitionsOfAsync(hopKey))
-            .Select(id => queues.Ask<QueueEntries>(new GetQueueEntries(id), timeout)));
+            .Select(id => AskAsync<QueueEntries>(new GetQueueEntries(id), id)));
         return new QueueEntries(hopKey, parts.SelectMany(p => p.Entries).OrderBy(e => e.ArrivedAt).ToList());
     }
 
@@ -70,8 +70,14 @@ public sealed class QueueDirectory(ActorSystem system, IActorRef queues, TimeSpa
     {
         var entities = await EntityIdsAsync();
         var sent = commands.SelectMany(c => entities.Where(id => QueueKey.HopOf(id) == c.HopKey).Select(id => Retarget(c, id)));
-        var done = await Task.WhenAll(sent.Select(c => queues.Ask<QueueCommandDone>(c, timeout)));
+        var done = await Task.WhenAll(sent.Select(c => AskAsync<QueueCommandDone>(c, c.HopKey)));
         return done.Sum(d => d.Affected);
+    }
+
+    private async Task<T> AskAsync<T>(object question, string entityId)
+    {
+        try { return await queues.Ask<T>(question, timeout); }
+        catch (AskTimeoutException ex) { throw new NotAnsweringException($"queue {entityId}", timeout, ex); }
     }
 
     private static IQueueCommand Retarget(IQueueCommand command, string entityId) => command switch

@@ -11,7 +11,7 @@ public static class AdminView
     /// <summary>Queue shards per node address, as the node at <paramref name="admin"/> sees the cluster.</summary>
     public static async Task<Dictionary<string, (int Shards, int Entities)>> QueueShardsAsync(Uri admin)
     {
-        var view = await Http.GetFromJsonAsync<JsonElement>(new Uri(admin, "/api/cluster"));
+        var view = await GetAsync(new Uri(admin, "/api/cluster"));
         return view.GetProperty("queueShards").EnumerateArray().ToDictionary(
             r => r.GetProperty("address").GetString()!,
             r => (r.GetProperty("shards").GetInt32(), r.GetProperty("entities").GetInt32()));
@@ -20,9 +20,22 @@ public static class AdminView
     /// <summary>Queue entries not yet done (active, deferred, held or being delivered) over every queue in the cluster.</summary>
     public static async Task<int> QueuedAsync(Uri admin)
     {
-        var queues = await Http.GetFromJsonAsync<JsonElement>(new Uri(admin, "/api/queues"));
+        var queues = await GetAsync(new Uri(admin, "/api/queues"));
         return queues.EnumerateArray().Sum(q => q.GetProperty("active").GetInt32() + q.GetProperty("deferred").GetInt32()
                                                  + q.GetProperty("held").GetInt32() + q.GetProperty("delivering").GetInt32());
+    }
+
+    /// <summary>GET, asking again while the node answers 503 (a queue that is moving between nodes), for up to 30 s.</summary>
+    private static async Task<JsonElement> GetAsync(Uri url)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var response = await Http.GetAsync(url);
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline)
+                return await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+            await Task.Delay(1000);
+        }
     }
 
     public static string RemotingAddress(int port) => $"akka.tcp://mailcluster@127.0.0.1:{port}";
