@@ -11,19 +11,20 @@ public static class ConfigLoader
         public bool HasErrors => Problems.Any(p => p.Severity == ProblemSeverity.Error);
     }
 
-    public static Result Load(string file)
+    public static Result Load(IReadOnlyList<string> files)
     {
         Config user;
+        IReadOnlyList<ConfigProblem> warnings;
         try
         {
-            user = MailClusterConfig.ParseFile(file);
+            (user, warnings) = MailClusterConfig.ParseFiles(files);
         }
         catch (ConfigValidationException ex)
         {
             return new(null, ex.Problems);
         }
         var (settings, problems) = NodeSettingsLoader.TryLoad(MailClusterConfig.Layer(user), user);
-        return new(settings, problems);
+        return new(settings, [.. warnings, .. problems]);
     }
 
     public static void Report(Result result, TextWriter writer)

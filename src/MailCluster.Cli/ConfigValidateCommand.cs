@@ -1,15 +1,14 @@
 namespace MailCluster.Cli;
 
-/// <summary>"config validate FILE": every problem (errors and warnings) on stdout; 78 if there is an error.</summary>
+/// <summary>"config validate FILE...": every problem (errors and warnings) on stdout; 78 if there is an error.</summary>
 public static class ConfigValidateCommand
 {
-    public static int Run(IReadOnlyList<string> args, CliConsole console)
+    public static int Run(ParsedOptions options, CliConsole console)
     {
-        var options = new ArgReader(args, [], []);
-        if (options.Positional.Count != 1) throw new UsageException("config validate needs exactly one FILE");
-        var file = options.Positional[0];
+        if (options.Positional.Count == 0) throw new UsageException("config validate needs a FILE (several are layered in order)");
+        var file = string.Join(" + ", options.Positional);
 
-        var result = ConfigLoader.Load(file);
+        var result = ConfigLoader.Load(options.Positional);
         ConfigLoader.Report(result, console.Out);
         if (result.HasErrors)
         {

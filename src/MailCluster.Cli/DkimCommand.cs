@@ -10,16 +10,8 @@ namespace MailCluster.Cli;
 /// </summary>
 public static class DkimCommand
 {
-    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken ct) => args switch
+    public static int Keygen(ParsedOptions options, CliConsole console)
     {
-        ["keygen", .. var rest] => Keygen(rest, console),
-        ["check", .. var rest] => await CheckAsync(rest, console, ct),
-        _ => throw new UsageException("dkim needs keygen or check"),
-    };
-
-    private static int Keygen(IReadOnlyList<string> args, CliConsole console)
-    {
-        var options = new ArgReader(args, ["domain", "selector", "algorithm", "out"], ["force"]);
         var (domain, selector) = (options.Required("domain").TrimEnd('.').ToLowerInvariant(), options.Required("selector"));
         var algorithm = Algorithm(options.Optional("algorithm") ?? "rsa");
         var file = options.Optional("out") ?? $"{domain}.{selector}.pem";
@@ -41,9 +33,8 @@ public static class DkimCommand
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> CheckAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken ct)
+    public static async Task<int> CheckAsync(ParsedOptions options, CliConsole console, CancellationToken ct)
     {
-        var options = new ArgReader(args, ["domain", "selector", "key", "algorithm", "dns"], []);
         var (domain, selector) = (options.Required("domain").TrimEnd('.').ToLowerInvariant(), options.Required("selector"));
         var keyFile = options.Required("key");
         var algorithm = Algorithm(options.Optional("algorithm") ?? "rsa");

@@ -8,10 +8,8 @@ namespace MailCluster.Cli;
 /// </summary>
 public static class PasswdCommand
 {
-    public static int Run(IReadOnlyList<string> args, CliConsole console)
+    public static int Run(ParsedOptions options, CliConsole console)
     {
-        var options = new ArgReader(args, [], []);
-        if (options.Positional.Count > 0) throw new UsageException("passwd takes no arguments; it reads the password from stdin");
 
         string? password;
         if (console.InputIsTerminal)

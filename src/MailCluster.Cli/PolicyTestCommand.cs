@@ -14,14 +14,9 @@ namespace MailCluster.Cli;
 /// </summary>
 public static class PolicyTestCommand
 {
-    private static readonly string[] ValueOptions = ["config", "listener", "ip", "helo", "from", "to", "auth", "message"];
-    private static readonly string[] FlagOptions = ["json", "no-dnsbl"];
-
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken ct)
+    public static async Task<int> RunAsync(ParsedOptions options, CliConsole console, CancellationToken ct)
     {
-        var options = new ArgReader(args, ValueOptions, FlagOptions);
-        if (options.Positional.Count > 0) throw new UsageException($"unexpected argument '{options.Positional[0]}'");
-        var file = options.Required("config");
+        var files = options.All("config");
         var listener = options.Optional("listener") ?? "mx";
         var ipText = options.Required("ip");
         if (!TryParseIp(ipText, out var ip)) throw new UsageException($"--ip '{ipText}' is not an IPv4 or IPv6 address");
@@ -32,10 +27,10 @@ public static class PolicyTestCommand
         var auth = options.Optional("auth");
         var json = options.Flag("json");
 
-        var loaded = ConfigLoader.Load(file);
+        var loaded = ConfigLoader.Load(files);
         if (loaded.HasErrors)
         {
-            console.Error.WriteLine($"mailctl: {file}: the configuration has errors");
+            console.Error.WriteLine($"mailctl: {string.Join(" + ", files)}: the configuration has errors");
             ConfigLoader.Report(loaded, console.Error);
             return ExitCodes.Config;
         }

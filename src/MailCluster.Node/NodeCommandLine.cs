@@ -1,46 +1,46 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+
 namespace MailCluster.Node;
 
-/// <summary>The node's command line: small enough not to need a parser library.</summary>
-public sealed record NodeCommandLine(string? ConfigFile, bool ValidateOnly, string? Error, bool HashPassword = false, bool Migrate = false)
+/// <summary>What the node was asked to do.</summary>
+public enum NodeMode { Run, ValidateConfig, Migrate, HashPassword, Help }
+
+/// <summary>The node's command line, parsed by System.CommandLine so --help, errors and completion match mailctl's.</summary>
+public sealed record NodeCommandLine(IReadOnlyList<string> ConfigFiles, NodeMode Mode, string? Error, ParseResult Parsed)
 {
-    public const string Usage = """
-        usage: mailcluster-node [--config FILE] [validate-config | migrate]
-               mailcluster-node hash-password
-          --config FILE     HOCON file layered over the embedded reference.conf
-          validate-config   check the configuration, print every problem, exit 0 if valid
-          migrate           create the storage tables (spool, journal, snapshots) and exit; for auto-migrate = off
-          hash-password     read a password from stdin, print its PBKDF2 hash for mailcluster.auth.users
-        signals: SIGTERM/SIGINT stop the node; SIGHUP reloads the policy from --config without dropping sessions
+    private const string Description = """
+        Runs one MailCluster node: the embedded reference.conf, with each --config file layered over it in order (later
+        files override earlier ones; a file may include others). Signals: SIGTERM/SIGINT stop the node cleanly; SIGHUP
+        reloads the policy from the --config files without dropping sessions.
         """;
 
     public static NodeCommandLine Parse(string[] args)
     {
-        string? file = null;
-        var validate = false;
-        var migrate = false;
-        for (var i = 0; i < args.Length; i++)
+        var config = new Option<string[]>("--config", "-c")
         {
-            switch (args[i])
-            {
-                case "--config" or "-c" when i + 1 < args.Length:
-                    file = args[++i];
-                    break;
-                case "validate-config":
-                    validate = true;
-                    break;
-                case "migrate":
-                    migrate = true;
-                    break;
-                case "hash-password":
-                    return new(null, false, null, HashPassword: true);
-                case "--help" or "-h":
-                    return new(null, false, "help requested");
-                default:
-                    return new(null, false, $"unknown argument '{args[i]}'");
-            }
-        }
-        return validate && migrate
-            ? new(null, false, "validate-config and migrate cannot be combined")
-            : new(file, validate, null, Migrate: migrate);
+            Description = "HOCON file layered over the embedded reference.conf; repeat to layer several",
+            HelpName = "FILE",
+            Recursive = true,
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var root = new RootCommand(Description) { config };
+        var modes = new Dictionary<Command, NodeMode>
+        {
+            [new Command("validate-config", "check the configuration, print every problem, exit 0 if valid (78 if not)")] = NodeMode.ValidateConfig,
+            [new Command("migrate", "create the storage tables (spool, journal, snapshots) and exit; for auto-migrate = off")] = NodeMode.Migrate,
+            [new Command("hash-password", "read a password from stdin, print its PBKDF2 hash for mailcluster.auth.users")] = NodeMode.HashPassword,
+        };
+        foreach (var command in modes.Keys) root.Add(command);
+        // Running the node is the root command itself: without an action the parser would demand a subcommand.
+        root.SetAction(_ => 0);
+        var parsed = root.Parse(args);
+        var files = parsed.GetValue(config) ?? [];
+        if (parsed.Action is HelpAction) return new(files, NodeMode.Help, null, parsed);
+        if (parsed.Errors.Count > 0) return new(files, NodeMode.Run, string.Join("; ", parsed.Errors.Select(e => e.Message)), parsed);
+        return new(files, modes.GetValueOrDefault(parsed.CommandResult.Command, NodeMode.Run), null, parsed);
     }
+
+    /// <summary>Prints the help of the command asked about (the node's, or a subcommand's) to stdout.</summary>
+    public int PrintHelp() => Parsed.Invoke(new InvocationConfiguration { Output = Console.Out, Error = Console.Error });
 }

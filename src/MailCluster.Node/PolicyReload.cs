@@ -2,16 +2,16 @@ using MailCluster.Cluster.Hosting;
 
 namespace MailCluster.Node;
 
-/// <summary>SIGHUP: re-read the config file and apply its policy. A bad file is reported and the old policy stays.</summary>
+/// <summary>SIGHUP: re-read the config files and apply its policy. A bad file is reported and the old policy stays.</summary>
 internal static class PolicyReload
 {
-    public static async Task RunAsync(NodeHost host, string? configFile)
+    public static async Task RunAsync(NodeHost host, IReadOnlyList<string> configFiles)
     {
         try
         {
-            var user = configFile is null ? Akka.Configuration.Config.Empty : MailClusterConfig.ParseFile(configFile);
+            var (user, _) = MailClusterConfig.ParseFiles(configFiles);
             await host.ReloadPolicyAsync(MailClusterConfig.Layer(user), user);
-            Console.WriteLine($"MailCluster policy reloaded from {configFile ?? "reference.conf"}");
+            Console.WriteLine($"MailCluster policy reloaded from {(configFiles.Count == 0 ? "reference.conf" : string.Join(" + ", configFiles))}");
         }
         catch (ConfigValidationException ex)
         {

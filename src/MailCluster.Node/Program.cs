@@ -3,23 +3,24 @@ using MailCluster.Cluster.Hosting;
 using MailCluster.Node;
 using Microsoft.Extensions.Logging;
 
-// mailcluster-node [--config FILE] [validate-config | migrate]
-//   Runs one node with the embedded reference.conf, layered under FILE when given.
-//   validate-config: check the configuration, print every problem, and exit without starting.
+// mailcluster-node [--config FILE]... [validate-config | migrate | hash-password]   (mailcluster-node --help)
+//   Runs one node with the embedded reference.conf, the --config files layered over it in order.
 var options = NodeCommandLine.Parse(args);
+if (options.Mode == NodeMode.Help) return options.PrintHelp();
 if (options.Error is not null)
 {
     Console.Error.WriteLine($"error: {options.Error}");
-    Console.Error.WriteLine(NodeCommandLine.Usage);
+    Console.Error.WriteLine("usage: mailcluster-node [--config FILE]... [validate-config | migrate | hash-password]; see mailcluster-node --help");
     return 2;
 }
 
-if (options.HashPassword) return PasswordCommand.Run();
+if (options.Mode == NodeMode.HashPassword) return PasswordCommand.Run();
 
 Akka.Configuration.Config userLayer;
+IReadOnlyList<ConfigProblem> includeWarnings;
 try
 {
-    userLayer = options.ConfigFile is null ? Akka.Configuration.Config.Empty : MailClusterConfig.ParseFile(options.ConfigFile);
+    (userLayer, includeWarnings) = MailClusterConfig.ParseFiles(options.ConfigFiles);
 }
 catch (ConfigValidationException ex)
 {
@@ -28,7 +29,11 @@ catch (ConfigValidationException ex)
 var config = MailClusterConfig.Layer(userLayer);
 
 IReadOnlyList<ConfigProblem> problems;
-try { (_, problems) = NodeSettingsLoader.TryLoad(config, userLayer); }
+try
+{
+    var (_, loaded) = NodeSettingsLoader.TryLoad(config, userLayer);
+    problems = [.. includeWarnings, .. loaded];
+}
 catch (Exception ex)
 {
     // Loaders report problems rather than throw; this is the safety net, so a loader bug is still exit 78 and a sentence.
@@ -37,13 +42,13 @@ catch (Exception ex)
 }
 foreach (var warning in problems.Where(p => p.Severity == ProblemSeverity.Warning)) Console.Error.WriteLine(warning);
 if (problems.Any(p => p.Severity == ProblemSeverity.Error)) return ConfigErrors.Report(problems);
-if (options.ValidateOnly)
+if (options.Mode == NodeMode.ValidateConfig)
 {
-    Console.WriteLine($"configuration is valid{(options.ConfigFile is null ? "" : $": {options.ConfigFile}")}");
+    Console.WriteLine($"configuration is valid{(options.ConfigFiles.Count == 0 ? "" : $": {string.Join(" + ", options.ConfigFiles)}")}");
     return 0;
 }
 
-if (options.Migrate) return await MigrateCommand.RunAsync(config, userLayer);
+if (options.Mode == NodeMode.Migrate) return await MigrateCommand.RunAsync(config, userLayer);
 
 NodeHost host;
 try
@@ -63,7 +68,7 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { c
 using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
 {
     ctx.Cancel = true;
-    _ = PolicyReload.RunAsync(host, options.ConfigFile);
+    _ = PolicyReload.RunAsync(host, options.ConfigFiles);
 });
 
 // These lines go through the node's log sink (mailcluster.logging) like everything else. Scripts and tests wait for

@@ -70,9 +70,22 @@ public sealed class ConfigValidateTests : IDisposable
         Assert.Contains("does not exist", result.Out);
     }
 
+    [Fact]
+    public async Task Several_files_are_layered_in_order_with_their_includes()
+    {
+        var shared = _cli.Write("mailcluster { hostname = \"shared.example\", smtp.limits.max-recipients = lots }", "shared.conf");
+        var node = _cli.Write("include \"shared.conf\"\nmailcluster.hostname = \"node.example\"", "node.conf");
+        var broken = await Cli.RunAsync("config", "validate", node);
+        Assert.Equal(78, broken.Exit);
+        Assert.Contains("mailcluster.smtp.limits.max-recipients", broken.Out);
+        var fix = _cli.Write("mailcluster.smtp.limits.max-recipients = 50", "fix.conf");
+        var layered = await Cli.RunAsync("config", "validate", node, fix);
+        Assert.True(layered.Exit == 0, layered.ToString());
+        Assert.Contains("configuration is valid", layered.Out);
+    }
+
     [Theory]
     [InlineData]
-    [InlineData("a.conf", "b.conf")]
     [InlineData("--strict", "a.conf")]
     public async Task Wrong_arguments_are_a_usage_error(params string[] extra)
     {

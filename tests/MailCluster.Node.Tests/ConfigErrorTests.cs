@@ -160,7 +160,7 @@ public sealed class ConfigErrorTests
     {
         using var dir = new TempDir();
         var missing = Path.Combine(dir.Path, "no-such-file.conf");
-        using var node = NodeProcess.Launch(dir.Config(), dir.Path, "--config", missing); // a later --config wins
+        using var node = NodeProcess.Launch(dir.Config(), dir.Path, "--config", missing); // one missing file among several
         var code = await node.WaitForExitAsync(NodeProcess.StartTimeout);
         Assert.NotEqual(0, code);
         Assert.Contains(missing, node.StdErr);

@@ -124,12 +124,15 @@ public sealed partial class NodeProcess : IDisposable
         new(configText, workDir, extraArgs);
 
     /// <summary>Starts the node and waits for its ready line; throws with its output if it does not get there.</summary>
-    public static Task<NodeProcess> StartAsync(string configText, string? workDir = null) => StartAsync(configText, workDir, null);
+    public static Task<NodeProcess> StartAsync(string configText, string? workDir = null) => StartAsync(configText, workDir, shellPrelude: null);
+
+    /// <summary>As <see cref="StartAsync(string, string?)"/>, with more arguments after the first --config (more --config files).</summary>
+    public static Task<NodeProcess> StartAsync(string configText, string workDir, string[] extraArgs) => StartAsync(configText, workDir, shellPrelude: null, extraArgs);
 
     /// <summary>As <see cref="StartAsync(string, string?)"/>, with bash running <paramref name="shellPrelude"/> first (resource limits for fault tests).</summary>
-    public static async Task<NodeProcess> StartAsync(string configText, string? workDir, string? shellPrelude)
+    public static async Task<NodeProcess> StartAsync(string configText, string? workDir, string? shellPrelude, params string[] extraArgs)
     {
-        var node = new NodeProcess(configText, workDir, [], shellPrelude);
+        var node = new NodeProcess(configText, workDir, extraArgs, shellPrelude);
         try
         {
             await node._ready.Task.WaitAsync(StartTimeout);

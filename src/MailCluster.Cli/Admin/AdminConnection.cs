@@ -5,11 +5,7 @@ public sealed record AdminConnection(string Url, string? Token)
 {
     public const string DefaultUrl = "http://127.0.0.1:8025";
 
-    /// <summary>Options every admin command accepts, for <see cref="ArgReader"/>.</summary>
-    public static readonly string[] ValueOptions = ["url", "token"];
-    public static readonly string[] FlagOptions = ["json"];
-
-    public static AdminConnection From(ArgReader options)
+    public static AdminConnection From(ParsedOptions options)
     {
         var url = options.Optional("url") ?? Environment.GetEnvironmentVariable("MAILCTL_URL") ?? DefaultUrl;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))

@@ -5,10 +5,8 @@ namespace MailCluster.Cli.Admin;
 /// <summary>"cluster status": members with status and roles, then queue shards and entities per node.</summary>
 public static class ClusterStatusCommand
 {
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console)
+    public static async Task<int> RunAsync(ParsedOptions options, CliConsole console)
     {
-        var options = new ArgReader(args, AdminConnection.ValueOptions, AdminConnection.FlagOptions);
-        if (options.Positional.Count > 0) throw new UsageException($"cluster status: unexpected argument '{options.Positional[0]}'");
         using var client = new AdminClient(AdminConnection.From(options));
         var result = await client.GetAsync("/api/cluster");
         if (options.Flag("json")) return Output.Json(console, result);

@@ -5,9 +5,8 @@ namespace MailCluster.Cli.Admin;
 /// <summary>"message show ID": envelope, each recipient's state in each queue, and the header fields.</summary>
 public static class MessageShowCommand
 {
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console)
+    public static async Task<int> RunAsync(ParsedOptions options, CliConsole console)
     {
-        var options = new ArgReader(args, AdminConnection.ValueOptions, AdminConnection.FlagOptions);
         if (options.Positional.Count != 1) throw new UsageException("message show needs exactly one queue id");
         using var client = new AdminClient(AdminConnection.From(options));
         var result = await client.GetAsync($"/api/messages/{Uri.EscapeDataString(options.Positional[0])}");

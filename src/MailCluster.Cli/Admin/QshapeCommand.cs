@@ -11,10 +11,8 @@ public static class QshapeCommand
 {
     private static readonly int[] BucketMinutes = [5, 10, 20, 40, 80, 160, 320, 640, 1280];
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console)
+    public static async Task<int> RunAsync(ParsedOptions options, CliConsole console)
     {
-        var options = new ArgReader(args, [.. AdminConnection.ValueOptions, "hop", "top"], AdminConnection.FlagOptions);
-        if (options.Positional.Count > 0) throw new UsageException($"qshape: unexpected argument '{options.Positional[0]}'");
         var top = options.Optional("top") is { } t ? int.TryParse(t, out var n) && n > 0 ? n : throw new UsageException("--top needs a positive number") : 20;
         using var client = new AdminClient(AdminConnection.From(options));
 

@@ -8,27 +8,10 @@ namespace MailCluster.Cli.Admin;
 /// </summary>
 public static class QueueCommand
 {
-    private static readonly string[] FilterOptions = ["domain", "sender", "older-than", "id"];
-
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console)
+    public static async Task<int> ListAsync(ParsedOptions options, CliConsole console)
     {
-        if (args.Count == 0) throw new UsageException("queue needs a subcommand: list, show, flush, hold, release, delete");
-        var options = new ArgReader(args.Skip(1), [.. AdminConnection.ValueOptions, .. FilterOptions], AdminConnection.FlagOptions);
-        using var client = new AdminClient(AdminConnection.From(options));
-        var json = options.Flag("json");
-        return args[0] switch
-        {
-            "list" => await ListAsync(client, options, json, console),
-            "show" => await ShowAsync(client, options, json, console),
-            "flush" => await FlushAsync(client, options, json, console),
-            "hold" or "release" or "delete" => await ChangeAsync(client, args[0], options, json, console),
-            var other => throw new UsageException($"unknown queue subcommand '{other}'"),
-        };
-    }
-
-    private static async Task<int> ListAsync(AdminClient client, ArgReader options, bool json, CliConsole console)
-    {
-        NoPositional(options, "queue list");
+        var (client, json) = Connect(options);
+        using var _ = client;
         var result = await client.GetAsync("/api/queues");
         if (json) return Output.Json(console, result);
         var queues = AdminClient.As<List<QueueSummaryView>>(result);
@@ -43,8 +26,10 @@ public static class QueueCommand
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> ShowAsync(AdminClient client, ArgReader options, bool json, CliConsole console)
+    public static async Task<int> ShowAsync(ParsedOptions options, CliConsole console)
     {
+        var (client, json) = Connect(options);
+        using var _ = client;
         if (options.Positional.Count != 1) throw new UsageException("queue show needs exactly one next hop (see queue list)");
         var result = await client.GetAsync($"/api/queues/{Uri.EscapeDataString(options.Positional[0])}/entries");
         if (json) return Output.Json(console, result);
@@ -57,8 +42,10 @@ public static class QueueCommand
     }
 
     /// <summary>No argument: every queue. HOP: that queue. --id ID: that message wherever it waits.</summary>
-    private static async Task<int> FlushAsync(AdminClient client, ArgReader options, bool json, CliConsole console)
+    public static async Task<int> FlushAsync(ParsedOptions options, CliConsole console)
     {
+        var (client, json) = Connect(options);
+        using var _ = client;
         var id = options.Optional("id");
         var results = new List<OperationResult>();
         if (id is not null)
@@ -77,8 +64,10 @@ public static class QueueCommand
         return Output.Operation(console, json, "flush", results);
     }
 
-    private static async Task<int> ChangeAsync(AdminClient client, string action, ArgReader options, bool json, CliConsole console)
+    public static async Task<int> ChangeAsync(string action, ParsedOptions options, CliConsole console)
     {
+        var (client, json) = Connect(options);
+        using var _ = client;
         var filter = new MessageFilter(options.Optional("domain"), options.Optional("sender"),
             options.Optional("older-than") is { } age ? Durations.Seconds(age, "--older-than") : null);
         var ids = options.Positional.Concat(options.All("id")).ToList();
@@ -93,7 +82,10 @@ public static class QueueCommand
         return Output.Operation(console, json, action, results);
     }
 
-    private static void NoPositional(ArgReader options, string command)
+    private static (AdminClient Client, bool Json) Connect(ParsedOptions options) =>
+        (new AdminClient(AdminConnection.From(options)), options.Flag("json"));
+
+    private static void NoPositional(ParsedOptions options, string command)
     {
         if (options.Positional.Count > 0) throw new UsageException($"{command}: unexpected argument '{options.Positional[0]}'");
     }

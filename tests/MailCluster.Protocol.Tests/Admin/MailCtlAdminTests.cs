@@ -89,6 +89,7 @@ public sealed class MailCtlAdminTests
         Assert.Equal(ExitCodes.Refused, unauthorized.Exit);
         Assert.Contains("Unauthorized", unauthorized.Error);
         Assert.Equal(0, (await MailCtlAsync("queue", "list", "--url", admin.Url, "--token", "t0ken")).Exit);
+        Assert.Equal(0, (await MailCtlAsync("--url", admin.Url, "--token", "t0ken", "queue", "list")).Exit); // global options first
         var missing = await MailCtlAsync("message", "show", "NOSUCHID", "--url", admin.Url, "--token", "t0ken");
         Assert.Equal(ExitCodes.Refused, missing.Exit);
         Assert.Contains("No such message", missing.Error);
