@@ -25,6 +25,23 @@ public sealed class ClusterSettingsTests
     }
 
     [Fact]
+    public void Seeds_on_postgresql_join_under_the_formation_lease_unless_it_is_turned_off()
+    {
+        const string postgres = "mailcluster.storage { provider = postgresql, postgresql.connection-string = \"Host=127.0.0.1\" }\n";
+        var (on, _) = Load(postgres + ThreeSeeds);
+        Assert.True(on!.UsesFormationLease);
+        Assert.Equal(TimeSpan.FromSeconds(30), on.Cluster.FormationLease.Ttl);
+        Assert.Equal(TimeSpan.FromSeconds(10), on.Cluster.FormationLease.RenewEvery);
+        var (off, _) = Load(postgres + ThreeSeeds + "\nmailcluster.cluster.formation-lease { enabled = off, ttl = 1m }");
+        Assert.False(off!.UsesFormationLease);
+        var (single, _) = Load(postgres);
+        Assert.False(single!.UsesFormationLease); // no seeds: a cluster of one joins itself at once
+        var (bad, problems) = Load(postgres + ThreeSeeds + "\nmailcluster.cluster.formation-lease.ttl = -5s");
+        Assert.Null(bad);
+        Assert.Contains(problems, p => p.Path == "mailcluster.cluster.formation-lease.ttl");
+    }
+
+    [Fact]
     public void Sqlite_shared_by_several_nodes_is_refused_naming_the_path()
     {
         var (settings, problems) = Load(ThreeSeeds);

@@ -16,7 +16,8 @@ public static class AkkaBootstrap
     public static Config Build(NodeSettings settings, Config layered)
     {
         var cluster = settings.Cluster;
-        var seeds = string.Join(", ", cluster.SeedNodes.Select(s => $"\"{s}\""));
+        // Under the formation lease the node joins from code (Hosting/Formation); seeds here would join at once.
+        var seeds = settings.UsesFormationLease ? "" : string.Join(", ", cluster.SeedNodes.Select(s => $"\"{s}\""));
         var storage = settings.Storage;
         var journal = Quote(storage.IsPostgres ? storage.PostgresConnectionString : $"Data Source={storage.JournalPath};Pooling=true");
         var provider = storage.IsPostgres ? "PostgreSQL.15" : "SQLite.MS";

@@ -13,6 +13,9 @@ public sealed record ClusterSettings(
     public const string IngressRole = "ingress";
     public const string QueueRole = "queue";
 
+    /// <summary>mailcluster.cluster.formation-lease: used when the cluster has seeds and shares a PostgreSQL.</summary>
+    public Formation.FormationLeaseSettings FormationLease { get; init; } = Formation.FormationLeaseSettings.Default;
+
     public IReadOnlyList<string> EffectiveRoles => Roles ?? [IngressRole, QueueRole];
     public bool IsIngress => EffectiveRoles.Contains(IngressRole);
     public bool IsQueue => EffectiveRoles.Contains(QueueRole);

@@ -176,6 +176,7 @@ public sealed class NodeHost : IAsyncDisposable
             endpoints.Release(EndpointReservation.Management);
             await Discovery.KubernetesDiscovery.StartAsync(system, settings.Discovery);
         }
+        else if (settings.UsesFormationLease) Formation.ClusterFormation.Start(system, settings.Cluster, settings.Storage.PostgresConnectionString);
         else await JoinClusterAsync(system, settings.Cluster);
         var rateCounters = RateCounterActor.StartSharding(system, settings.Queue.MaxShards);
         var passwordChecks = (settings.PasswordChecks ?? PasswordCheckLimits.Default).CreateGate();

@@ -44,6 +44,10 @@ public sealed record NodeSettings(
     /// <summary>Outbound DKIM signing (mailcluster.dkim); none configured signs nothing.</summary>
     public MailCluster.Core.Dkim.DkimSigningSettings Dkim { get; init; } = MailCluster.Core.Dkim.DkimSigningSettings.None;
 
+    /// <summary>Seeds on a shared PostgreSQL: joining goes through the formation lease (Hosting/Formation).</summary>
+    public bool UsesFormationLease => Storage.IsPostgres && Cluster.SeedNodes.Count > 0 && Cluster.FormationLease.Enabled
+                                      && Discovery?.IsKubernetes != true;
+
     /// <summary>The MX-side checks (mailcluster.sender-auth); null (tools, tests) checks nothing.</summary>
     public SenderAuth.SenderAuthSettings? SenderAuth { get; init; }
 }

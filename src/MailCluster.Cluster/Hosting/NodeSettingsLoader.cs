@@ -159,7 +159,11 @@ public static class NodeSettingsLoader
                                                "(keep-majority downs a lone survivor)");
         return new ClusterSettings(root.String("cluster.hostname", "127.0.0.1"), port, seeds, roles, strategy,
             root.PositiveDuration("cluster.stable-after", TimeSpan.FromSeconds(5)),
-            root.PositiveDuration("cluster.down-removal-margin", TimeSpan.FromSeconds(2)));
+            root.PositiveDuration("cluster.down-removal-margin", TimeSpan.FromSeconds(2)))
+        {
+            FormationLease = new(root.Bool("cluster.formation-lease.enabled", true),
+                root.PositiveDuration("cluster.formation-lease.ttl", Formation.FormationLeaseSettings.Default.Ttl)),
+        };
     }
 
     /// <summary>SQLite is one node's file: several nodes would each have their own queues and spool, and lose mail on failover.</summary>

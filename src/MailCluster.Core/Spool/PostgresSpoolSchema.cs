@@ -24,5 +24,12 @@ internal static class PostgresSpoolSchema
         ALTER TABLE spool_recipient ADD COLUMN IF NOT EXISTS queue_key text;
         ALTER TABLE spool_recipient ADD COLUMN IF NOT EXISTS original_recipient text;
         CREATE INDEX IF NOT EXISTS spool_recipient_queue_key ON spool_recipient (queue_key);
+        -- Not the spool's, but the same database and migration: the cluster's formation lease (one row), renewed by
+        -- every Up member; a node forms a new cluster only when it has expired (Cluster/Hosting/Formation).
+        CREATE TABLE IF NOT EXISTS mailcluster_formation_lease (
+            id           integer PRIMARY KEY CHECK (id = 1),
+            holder       text NOT NULL,
+            renewed_at   timestamptz NOT NULL
+        );
         """;
 }
