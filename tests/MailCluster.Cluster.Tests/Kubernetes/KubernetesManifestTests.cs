@@ -16,7 +16,7 @@ public sealed partial class KubernetesManifestTests
     private static readonly string Dir = Path.Combine(AppContext.BaseDirectory, "ops-kubernetes");
 
     private static readonly string[] Expected =
-        ["statefulset.yaml", "service-headless.yaml", "service-smtp.yaml", "pdb.yaml", "configmap.yaml", "rbac.yaml"];
+        ["statefulset.yaml", "service-headless.yaml", "service-smtp.yaml", "pdb.yaml", "configmap.yaml"];
 
     private static List<YamlMappingNode> Documents(string file)
     {
@@ -88,11 +88,6 @@ public sealed partial class KubernetesManifestTests
         var pdbSelector = Labels(Map(Single("pdb.yaml", "PodDisruptionBudget"), "spec", "selector", "matchLabels"));
         Assert.Equal(selector, pdbSelector);
 
-        // Cluster Bootstrap lists pods with the ConfigMap's pod-label-selector: it must select these pods.
-        var (key, value) = ("app", "mailcluster");
-        var discovery = LoadConfigMap(PodEnvironment).Discovery;
-        Assert.Equal($"{key}={value}", discovery.PodLabelSelector);
-        Assert.Equal(value, podLabels[key]);
     }
 
     [Fact]
@@ -103,16 +98,13 @@ public sealed partial class KubernetesManifestTests
         Assert.Equal("Parallel", Str(spec, "podManagementPolicy"));
         Assert.Equal(Str(Single("service-headless.yaml", "Service"), "metadata", "name"), Str(spec, "serviceName"));
         Assert.Equal("60", Str(spec, "template", "spec", "terminationGracePeriodSeconds"));
-        Assert.Equal("mailcluster", Str(spec, "template", "spec", "serviceAccountName"));
-        Assert.Equal("mailcluster", Str(Single("rbac.yaml", "ServiceAccount"), "metadata", "name"));
     }
 
     [Fact]
     public void Ports_match_the_services_and_the_configmap()
     {
         var ports = Seq(Container, "ports").Cast<YamlMappingNode>().ToDictionary(p => Str(p, "name")!, p => Str(p, "containerPort")!);
-        Assert.Equal(new Dictionary<string, string> { ["smtp"] = "2525", ["remoting"] = "4053", ["management"] = "8558", ["admin"] = "8025" }, ports);
-        Assert.Equal(KubernetesDiscovery.ManagementPortName, ports.Keys.Single(k => ports[k] == "8558"));
+        Assert.Equal(new Dictionary<string, string> { ["smtp"] = "2525", ["remoting"] = "4053", ["admin"] = "8025" }, ports);
 
         var smtp = Assert.IsType<YamlMappingNode>(Assert.Single(Seq(Single("service-smtp.yaml", "Service"), "spec", "ports")));
         Assert.Equal("25", Str(smtp, "port"));
@@ -125,8 +117,12 @@ public sealed partial class KubernetesManifestTests
 
         var settings = LoadConfigMap(PodEnvironment);
         Assert.Equal(int.Parse(ports["remoting"]), settings.Node.Cluster.Port);
-        Assert.Equal(int.Parse(ports["management"]), settings.Discovery.ManagementPort);
         Assert.Equal(int.Parse(ports["smtp"]), Assert.Single(settings.Node.Listeners).Endpoint.Port);
+        Assert.Equal(int.Parse(ports["admin"]), settings.Node.Admin!.Endpoint.Port);
+        // Every seed is a pod of this StatefulSet under the headless service, on the remoting port.
+        var service = Str(headless, "metadata", "name");
+        Assert.Equal(Enumerable.Range(0, 3).Select(i => $"akka.tcp://mailcluster@mailcluster-{i}.{service}:{ports["remoting"]}"),
+            settings.Node.Cluster.SeedNodes);
     }
 
     [Fact]
@@ -139,16 +135,19 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Fact]
-    public void The_environment_comes_from_the_downward_api_and_the_secret()
+    public void The_environment_comes_from_the_pod_name_and_the_secrets()
     {
         var env = Seq(Container, "env").Cast<YamlMappingNode>().ToDictionary(e => Str(e, "name")!);
-        Assert.Equal("metadata.namespace", Str(env["POD_NAMESPACE"], "valueFrom", "fieldRef", "fieldPath"));
-        Assert.Equal("status.podIP", Str(env["POD_IP"], "valueFrom", "fieldRef", "fieldPath"));
+        Assert.Equal("metadata.name", Str(env["POD_NAME"], "valueFrom", "fieldRef", "fieldPath"));
+        // Kubernetes expands $(POD_NAME) because POD_NAME is defined before it.
+        Assert.Equal("$(POD_NAME).mailcluster", Str(env["MAILCLUSTER_CLUSTER_HOSTNAME"], "value"));
+        Assert.True(env.Keys.ToList().IndexOf("POD_NAME") < env.Keys.ToList().IndexOf("MAILCLUSTER_CLUSTER_HOSTNAME"));
         Assert.NotNull(Str(env["MAILCLUSTER_DB"], "valueFrom", "secretKeyRef", "name"));
+        Assert.NotNull(Str(env["MAILCLUSTER_ADMIN_TOKEN"], "valueFrom", "secretKeyRef", "name"));
 
         // Every ${?VAR} of the ConfigMap's HOCON is either set on the container or an optional extra.
         var used = EnvReference().Matches(ConfigMapHocon).Select(m => m.Groups[1].Value).ToHashSet();
-        Assert.Superset(new HashSet<string> { "POD_IP", "MAILCLUSTER_DB" }, used);
+        Assert.Superset(new HashSet<string> { "MAILCLUSTER_CLUSTER_HOSTNAME", "MAILCLUSTER_DB", "MAILCLUSTER_ADMIN_TOKEN" }, used);
         Assert.All(used.Where(v => v != "MAILCLUSTER_HOSTNAME"), v => Assert.Contains(v, env.Keys));
     }
 
@@ -163,52 +162,40 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Fact]
-    public void Rbac_lets_the_service_account_read_pods()
-    {
-        var rule = Assert.IsType<YamlMappingNode>(Assert.Single(Seq(Single("rbac.yaml", "Role"), "rules")));
-        Assert.Equal(["pods"], Seq(rule, "resources").Select(n => ((YamlScalarNode)n).Value!));
-        Assert.Equal(["get", "list", "watch"], Seq(rule, "verbs").Select(n => ((YamlScalarNode)n).Value!));
-        var binding = Single("rbac.yaml", "RoleBinding");
-        Assert.Equal(Str(Single("rbac.yaml", "Role"), "metadata", "name"), Str(binding, "roleRef", "name"));
-        var subject = Assert.Single(Seq(binding, "subjects"));
-        Assert.Equal("mailcluster", Str(subject, "name"));
-    }
-
-    [Fact]
     public void The_configmap_hocon_loads_with_the_pod_environment()
     {
         var (node, discovery, problems) = LoadConfigMap(PodEnvironment);
         Assert.Empty(problems);
-        Assert.True(discovery.IsKubernetes);
-        Assert.Equal("mail", discovery.Namespace);
-        Assert.Equal(3, discovery.RequiredContactPoints);
-        Assert.Equal("10.244.1.7", node.Cluster.Hostname);
-        Assert.Empty(node.Cluster.SeedNodes);
+        Assert.False(discovery.IsKubernetes);
+        Assert.Equal("0.0.0.0", node.Cluster.Hostname);
+        Assert.Equal(3, node.Cluster.SeedNodes.Count);
+        // Seeds on PostgreSQL: a restarted mailcluster-0 cannot form a second cluster while the others run.
+        Assert.True(node.UsesFormationLease);
         Assert.True(node.Storage.IsPostgres);
         Assert.Equal("Host=db;Database=mailcluster", node.Storage.PostgresConnectionString);
+        Assert.Equal("s3cret", node.Admin!.Token);
     }
 
     [Fact]
-    public void The_configmap_hocon_parses_as_the_node_does_and_only_misses_the_secret()
+    public void The_configmap_hocon_parses_as_the_node_does_and_only_misses_the_secrets()
     {
         // MailClusterConfig.Parse resolves ${?VAR} from this process's environment, where none of them is set:
-        // the unset lines are dropped, and the only error left is the database the Secret would provide.
+        // the unset lines are dropped, and the only errors left are what the Secrets would provide.
         var user = MailClusterConfig.Parse(ConfigMapHocon, "configmap.yaml");
         var layered = MailClusterConfig.Layer(user);
         var (_, problems) = NodeSettingsLoader.TryLoad(layered, user);
-        var errors = problems.Where(p => p.Severity == ProblemSeverity.Error).Select(p => p.Path).ToList();
-        if (Environment.GetEnvironmentVariable("MAILCLUSTER_DB") is null)
-            Assert.Equal(["mailcluster.storage.postgresql.connection-string"], errors);
-        else
-            Assert.Empty(errors);
+        var errors = problems.Where(p => p.Severity == ProblemSeverity.Error).Select(p => p.Path).ToHashSet();
+        var expected = new[] { ("MAILCLUSTER_DB", "mailcluster.storage.postgresql.connection-string"), ("MAILCLUSTER_ADMIN_TOKEN", "mailcluster.admin.token") }
+            .Where(v => Environment.GetEnvironmentVariable(v.Item1) is null).Select(v => v.Item2).ToHashSet();
+        Assert.Equal(expected, errors);
     }
 
     private static readonly Dictionary<string, string> PodEnvironment = new()
     {
-        ["POD_IP"] = "10.244.1.7",
-        ["POD_NAMESPACE"] = "mail",
         ["POD_NAME"] = "mailcluster-0",
+        ["MAILCLUSTER_CLUSTER_HOSTNAME"] = "mailcluster-0.mailcluster",
         ["MAILCLUSTER_DB"] = "Host=db;Database=mailcluster",
+        ["MAILCLUSTER_ADMIN_TOKEN"] = "s3cret",
     };
 
     private static string ConfigMapHocon =>
