@@ -1,20 +1,17 @@
 using MailCluster.Cluster.Metrics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace MailCluster.Cluster.Admin;
 
-/// <summary>/metrics in the Prometheus text exposition format.</summary>
+/// <summary>
+/// GET /metrics: the OpenTelemetry Prometheus exporter's text format (0.0.4), or OpenMetrics when the scraper asks for it
+/// in Accept (Prometheus does); the sample names are the same in both. It is an endpoint like the others, so the admin
+/// middleware (RequestGuard, BearerToken) guards it.
+/// </summary>
 public static class MetricsEndpoint
 {
-    public static void Map(IEndpointRouteBuilder app)
-    {
-        PrometheusExport.Start();
-        app.MapGet("/metrics", async (HttpContext context) =>
-        {
-            context.Response.ContentType = PrometheusExport.ContentType;
-            await PrometheusExport.WriteAsync(context.Response.Body, context.RequestAborted);
-        });
-    }
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapPrometheusScrapingEndpoint("/metrics", MetricsExport.Start(), configureBranchedPipeline: null, optionsName: null)
+            .WithMetadata(new HttpMethodMetadata(["GET"]));
 }

@@ -8,8 +8,8 @@ namespace MailCluster.Cluster.Admin.Dashboard;
 public sealed record StatsView(string HostName, DateTimeOffset At, long Accepted, long Delivered, long Deferred, long Bounced);
 
 /// <summary>
-/// Running totals of the "MailCluster" meter's message counters, kept by a MeterListener of our own: the Prometheus
-/// exporter's store is private to it, and parsing /metrics text back would be roundabout. Process-wide like the
+/// Running totals of the "MailCluster" meter's message counters, kept by a MeterListener of our own: the OpenTelemetry
+/// SDK behind /metrics keeps its aggregates to its exporter, and parsing /metrics text back would be roundabout. Process-wide like the
 /// meter, so in-process test nodes share them.
 /// </summary>
 internal static class DashboardStats
