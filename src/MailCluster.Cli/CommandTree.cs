@@ -28,8 +28,11 @@ public static class CommandTree
             [Value("--hop", "only this next hop", "HOP"), Value("--top", "domains to show (default 20)", "N")], o => QshapeCommand.RunAsync(o, console)));
         root.Add(Group("cluster", "the cluster", Leaf("status", "members, their status and roles, and the queue shards each node hosts",
             [], o => ClusterStatusCommand.RunAsync(o, console))));
-        root.Add(Group("message", "one message", Leaf("show", "envelope, per-recipient state in every queue, and the header fields",
-            [One("id", "QUEUE-ID")], o => MessageShowCommand.RunAsync(o, console))));
+        root.Add(Group("message", "one message",
+            Leaf("show", "envelope, per-recipient state in every queue, and the header fields",
+                [One("id", "QUEUE-ID")], o => MessageShowCommand.RunAsync(o, console)),
+            Leaf("trace", "the message's life from every node's recent mail log, in time order (session, acceptance, attempts, DSNs)",
+                [One("id", "QUEUE-ID")], o => MessageTraceCommand.RunAsync(o, console))));
         root.Add(CompletionCommand.Build(console));
         return root;
     }

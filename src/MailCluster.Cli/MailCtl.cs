@@ -18,7 +18,7 @@ public static class MailCtl
                mailctl queue hold|release|delete ID... | --domain D --sender ADDR --older-than AGE
                mailctl qshape [--hop HOP] [--top N]
                mailctl cluster status
-               mailctl message show ID
+               mailctl message show|trace ID
                mailctl completion bash|zsh
           every command takes --help. Admin commands talk to a node's admin API: --url URL (default $MAILCTL_URL or
           http://127.0.0.1:8025), --token TOKEN (default $MAILCTL_TOKEN); tables for people, --json for scripts.

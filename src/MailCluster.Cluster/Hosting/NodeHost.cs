@@ -171,6 +171,8 @@ public sealed class NodeHost : IAsyncDisposable
         EndpointReservation endpoints, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate,
         ILoggerFactory loggerFactory, DataDirectoryLock dataLock)
     {
+        // First, so that it hears the mail log from the start: the admin API's message trace reads it.
+        system.ActorOf(Logging.Trace.MailTraceActor.Props(settings.HostName), Logging.Trace.MailTraceActor.Name);
         if (settings.Discovery?.IsKubernetes == true)
         {
             endpoints.Release(EndpointReservation.Management);

@@ -43,6 +43,9 @@ public static class MessageManifests
         ("AG1", typeof(GetAuthLockout)),
         ("AF1", typeof(CountAuthFailure)),
         ("AS1", typeof(AuthLockoutState)),
+        // mail-log traces (admin API asks every member)
+        ("MT1", typeof(Logging.Trace.GetMailTrace)),
+        ("MU1", typeof(Logging.Trace.MailTrace)),
     ];
 
     private static readonly Dictionary<string, Type> ByManifest = All.ToDictionary(x => x.Manifest, x => x.Type);

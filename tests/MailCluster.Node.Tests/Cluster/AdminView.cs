@@ -38,5 +38,13 @@ public static class AdminView
         }
     }
 
+    /// <summary>A message's mail-log lines from every node, as (node, event) in time order.</summary>
+    public static async Task<List<(string Node, string Event)>> TraceAsync(Uri admin, string queueId)
+    {
+        var trace = await GetAsync(new Uri(admin, $"/api/messages/{Uri.EscapeDataString(queueId)}/trace"));
+        return trace.GetProperty("events").EnumerateArray()
+            .Select(e => (e.GetProperty("node").GetString()!, e.GetProperty("event").GetString()!)).ToList();
+    }
+
     public static string RemotingAddress(int port) => $"akka.tcp://mailcluster@127.0.0.1:{port}";
 }

@@ -87,6 +87,22 @@ public sealed class ScaleOutAndDrainTests(ITestOutputHelper output)
         Assert.Equal(delivered.Count, delivered.Distinct().Count());
         Assert.Equal(queued, delivered.Count);
         Assert.Subset(mayArrive, delivered.ToHashSet());
+
+        // One message's life across nodes: accepted by a node still running, delivered by the fourth, shown whole by
+        // node1's API (the drained node took its mail log with it).
+        var movedId = cluster.Sink.Messages.Where(m => m.HeloName == "node4.test").Select(m => Accepted(m.Content))
+            .First(a => a.By != $"node{drained + 1}.test").Id;
+        var trace = await AdminView.TraceAsync(admin, movedId);
+        output.WriteLine($"trace of {movedId}: {string.Join(", ", trace.Select(e => $"{e.Node}:{e.Event}"))}");
+        Assert.Contains(trace, e => e.Event == "accepted" && e.Node != "node4.test");
+        Assert.Contains(trace, e => e.Event == "delivered" && e.Node == "node4.test");
+    }
+
+    /// <summary>Which node accepted the message, and its queue id, from our Received: field.</summary>
+    private static (string By, string Id) Accepted(byte[] content)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(Encoding.ASCII.GetString(content), @"by (\S+) \(MailCluster\) with \S+ id (\S+?)[;\s]");
+        return (m.Groups[1].Value, m.Groups[2].Value);
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)

@@ -60,6 +60,34 @@ public sealed class MailCtlAdminTests
     }
 
     [Fact]
+    public async Task Message_trace_shows_the_session_the_acceptance_and_the_delivery_in_order()
+    {
+        await using var admin = await AdminHarness.StartAsync();
+        var id = await admin.SendAsync("t@relay.test");
+        Assert.Equal(0, (await MailCtlAsync("queue", "flush", "--id", id, "--url", admin.Url)).Exit);
+        await admin.Sink.WaitForMessagesAsync(1, Wait);
+
+        string[] events = [];
+        var deadline = DateTime.UtcNow + Wait;
+        while (!events.Contains("delivered") && DateTime.UtcNow < deadline)
+        {
+            var json = await MailCtlAsync("message", "trace", id, "--json", "--url", admin.Url);
+            Assert.True(json.Exit == 0, json.ToString());
+            events = JsonDocument.Parse(json.Out).RootElement.GetProperty("events").EnumerateArray()
+                .Select(e => e.GetProperty("event").GetString()!).ToArray();
+        }
+        // The session's lines before the acceptance come first, then the message's own, in the order they happened.
+        var order = new[] { "connect", "helo", "accepted", "delivered" }.Select(e => Array.IndexOf(events, e)).ToArray();
+        Assert.True(order.All(i => i >= 0) && order.SequenceEqual(order.Order()), string.Join(", ", events));
+
+        var table = await MailCtlAsync("message", "trace", id, "--url", admin.Url);
+        Assert.True(table.Exit == 0, table.ToString());
+        Assert.Contains(table.Out.Split('\n'), l => l.Contains("delivered") && l.Contains("to=t@relay.test"));
+        var unknown = await MailCtlAsync("message", "trace", "NOSUCHID", "--url", admin.Url);
+        Assert.Equal(ExitCodes.Refused, unknown.Exit);
+    }
+
+    [Fact]
     public async Task Hold_flush_release_and_delete_change_what_they_say()
     {
         await using var admin = await AdminHarness.StartAsync();

@@ -13,13 +13,18 @@ let pollTimer = null;
 
 const $ = (id) => document.getElementById(id);
 
-// GET only. A POST/PUT/PATCH/DELETE added here must send 'Content-Type': 'application/json' and a JSON body: the
-// admin API answers 415 to anything else, so that no cross-site form or no-cors fetch can change the queues.
-async function api(path) {
+// GET by default. The actions POST with 'Content-Type': 'application/json' and a JSON body: the admin API answers 415
+// to anything else, so that no cross-site form or no-cors fetch can change the queues.
+async function api(path, method = 'GET') {
   const headers = { Accept: 'application/json' };
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) headers.Authorization = 'Bearer ' + token;
-  const response = await fetch(path, { headers, cache: 'no-store' });
+  const init = { method, headers, cache: 'no-store' };
+  if (method !== 'GET') {
+    headers['Content-Type'] = 'application/json';
+    init.body = '{}';
+  }
+  const response = await fetch(path, init);
   if (response.status === 401) throw new Unauthorized('the admin token is missing or wrong');
   if (!response.ok) {
     let detail = response.statusText;
@@ -112,6 +117,8 @@ function renderQueues(queues) {
       el('td', q.delivering, 'num'),
       el('td', formatAge(q.oldestAgeSeconds), 'num'),
       el('td', q.lastError || '', 'mono'),
+      actionsCell([['Flush', () => act(`flush queue ${q.hopKey} (retry every message now)`,
+        `/api/queues/${encodeURIComponent(q.hopKey)}/flush`)]]),
     ]);
     tr.dataset.hop = q.hopKey;
     return tr;
@@ -123,6 +130,7 @@ function renderQueues(queues) {
 // ---- message search ----
 
 async function search(query) {
+  lastQuery = query;
   const summary = $('search-summary');
   summary.textContent = 'Searching…';
   try {
@@ -145,7 +153,20 @@ function renderSearch(result) {
     }
     const recipientsCell = el('td');
     recipientsCell.append(recipients);
-    const tr = row([el('td', m.queueId, 'mono'), el('td', m.sender || '<>', 'mono'), recipientsCell, el('td', formatAge(m.ageSeconds), 'num')]);
+    const id = encodeURIComponent(m.queueId);
+    const actions = actionsCell([
+      ['Hold', () => act(`hold message ${m.queueId} (no delivery until released)`, `/api/messages/${id}/hold`)],
+      ['Release', () => act(`release message ${m.queueId}`, `/api/messages/${id}/release`)],
+      ['Flush', () => act(`retry message ${m.queueId} now`, `/api/messages/${id}/flush`)],
+      ['Delete', () => act(`DELETE message ${m.queueId}: it is removed without delivery and without a bounce`, `/api/messages/${id}/delete`)],
+    ]);
+    const idCell = el('td', null, 'mono');
+    const open = el('a', m.queueId);
+    open.href = '#';
+    open.className = 'open-message';
+    open.addEventListener('click', (event) => { event.preventDefault(); showMessage(m.queueId); });
+    idCell.append(open);
+    const tr = row([idCell, el('td', m.sender || '<>', 'mono'), recipientsCell, el('td', formatAge(m.ageSeconds), 'num'), actions]);
     tr.dataset.queueId = m.queueId;
     return tr;
   });
@@ -154,6 +175,78 @@ function renderSearch(result) {
   $('search-summary').textContent = result.total === 0
     ? `No queued message matches “${result.query}”.`
     : `${result.total} message(s)` + (result.truncated ? `, newest ${rows.length} shown` : '');
+}
+
+// ---- one message: envelope, recipients, and its life from every node's mail log ----
+
+async function showMessage(queueId) {
+  $('message').hidden = false;
+  $('message-id').textContent = queueId;
+  $('message-note').textContent = 'Loading…';
+  const [message, trace] = await Promise.allSettled([
+    api('/api/messages/' + encodeURIComponent(queueId)),
+    api('/api/messages/' + encodeURIComponent(queueId) + '/trace'),
+  ]);
+  const notes = [];
+  if (message.status === 'fulfilled') renderMessage(message.value);
+  else { $('message-envelope').replaceChildren(); $('message-recipients').tBodies[0].replaceChildren(); notes.push(message.reason.message); }
+  if (trace.status === 'fulfilled') {
+    renderTrace(trace.value);
+    if (trace.value.nodesNotAnswering.length) notes.push('No answer from: ' + trace.value.nodesNotAnswering.join(', '));
+  } else { $('message-trace').tBodies[0].replaceChildren(); notes.push(trace.reason.message); }
+  $('message-note').textContent = notes.join('; ');
+}
+
+function renderMessage(m) {
+  const pairs = [['Sender', `<${m.sender || ''}>`], ['Received', m.receivedAt ? `${m.receivedAt} from [${m.clientIp}] (helo ${m.heloName})` : '–'],
+    ['Size', m.size ?? '–'], ['Envelope', m.envelopeRecipients.join(', ')],
+    ['Subject', (m.headers.find((h) => h.name.toLowerCase() === 'subject') || {}).value || '']];
+  $('message-envelope').replaceChildren(...pairs.flatMap(([k, v]) => [el('dt', k), el('dd', v, 'mono')]));
+  $('message-recipients').tBodies[0].replaceChildren(...m.recipients.map((r) => row([
+    el('td', r.recipient, 'mono'), el('td', r.state, 'state-' + r.state), el('td', r.attempts, 'num'), el('td', r.hopKey, 'mono'),
+    el('td', r.nextAttemptAt || '–'), el('td', r.lastError || '', 'mono')])));
+}
+
+function renderTrace(trace) {
+  $('message-trace').tBodies[0].replaceChildren(...trace.events.map((e) => {
+    const details = Object.entries(e.fields).filter(([k]) => k !== 'queue_id').map(([k, v]) => `${k}=${v}`).join(' ');
+    const tr = row([el('td', e.at.replace('T', ' ').slice(0, 23), 'mono'), el('td', e.node), el('td', e.event, e.level === 'Info' ? '' : 'state-deferred'), el('td', details, 'mono')]);
+    tr.dataset.event = e.event;
+    return tr;
+  }));
+}
+
+// ---- actions ----
+
+let lastQuery = null;
+
+function actionsCell(actions) {
+  const cell = el('td', null, 'actions');
+  for (const [label, run] of actions) {
+    const button = el('button', label);
+    button.type = 'button';
+    button.dataset.action = label.toLowerCase();
+    button.addEventListener('click', run);
+    cell.append(button);
+  }
+  return cell;
+}
+
+/** Asks first, then POSTs through the admin API with the token, and shows what it changed. */
+async function act(what, path) {
+  if (!window.confirm(`Really ${what}?`)) return;
+  const note = $('action-result');
+  try {
+    const result = await api(path, 'POST');
+    note.textContent = `${result.action}: ${result.affected} queue entr${result.affected === 1 ? 'y' : 'ies'} changed`;
+    note.className = '';
+  } catch (error) {
+    if (error instanceof Unauthorized) return askForToken();
+    note.textContent = error.message;
+    note.className = 'error';
+  }
+  if (lastQuery) await search(lastQuery);
+  await refresh();
 }
 
 // ---- token ----
@@ -205,6 +298,7 @@ async function refresh() {
 document.addEventListener('DOMContentLoaded', () => {
   $('token-form').addEventListener('submit', useToken);
   $('forget-token').addEventListener('click', forgetToken);
+  $('message-close').addEventListener('click', () => { $('message').hidden = true; });
   $('forget-token').hidden = !sessionStorage.getItem(TOKEN_KEY);
   $('search-form').addEventListener('submit', (event) => {
     event.preventDefault();

@@ -1,0 +1,93 @@
+// Acts on the queues through the dashboard in Debian's headless Chromium, as a postmaster would:
+//   node actions-check.mjs <adminUrl> <hopKey> <holdId> <deleteId> <screenshotPath>
+// The admin token comes from MAILCLUSTER_ADMIN_TOKEN. Every action's confirmation dialog is accepted.
+// Holds <holdId> and waits until its recipients show as held; deletes <deleteId> and waits until a search no longer
+// finds it; then flushes the hop from the queue table. The held message's page shows its state and its mail-log life. Exit 0 when all of that was seen on the page, else 1.
+import { chromium } from 'playwright-core';
+
+const [adminUrl, hopKey, holdId, deleteId, screenshotPath] = process.argv.slice(2);
+if (!screenshotPath) {
+  console.error('usage: node actions-check.mjs <adminUrl> <hopKey> <holdId> <deleteId> <screenshotPath>');
+  process.exit(2);
+}
+const token = process.env.MAILCLUSTER_ADMIN_TOKEN;
+let currentStep = 'loading the page';
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+const problems = [];
+const confirmations = [];
+let page;
+try {
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(30_000);
+  page.on('pageerror', (error) => problems.push(`uncaught in page: ${error.message}`));
+  page.on('dialog', async (dialog) => {
+    confirmations.push(dialog.message());
+    await dialog.accept();
+  });
+  await page.goto(`${adminUrl}/dashboard`);
+  await page.locator('#token-form').waitFor({ state: 'visible' });
+  await page.fill('#token-input', token);
+  await page.click('#token-form button[type=submit]');
+
+  step('hold: the message found by its queue id, then Hold, shows its recipients as held');
+  await find(holdId);
+  await page.click(`#search-results tbody tr[data-queue-id="${holdId}"] button[data-action=hold]`);
+  await page.waitForFunction((id) => {
+    const tr = document.querySelector(`#search-results tbody tr[data-queue-id="${id}"]`);
+    const states = tr ? [...tr.querySelectorAll('.recipients .tag')].map((t) => t.textContent).filter((t) => !t.includes(':')) : [];
+    return states.length > 0 && states.every((s) => s === 'held');
+  }, holdId);
+  if (!confirmations.at(-1)?.includes(holdId)) throw new Error(`no confirmation named ${holdId}: ${confirmations}`);
+
+  step('message page: the held message shows its recipients as held and its life from the mail log');
+  await page.click(`#search-results tbody tr[data-queue-id="${holdId}"] a.open-message`);
+  await page.waitForFunction(() => {
+    const events = [...document.querySelectorAll('#message-trace tbody tr')].map((tr) => tr.dataset.event);
+    const states = [...document.querySelectorAll('#message-recipients tbody tr')].map((tr) => tr.cells[1].textContent);
+    return !document.getElementById('message').hidden && events.includes('connect') && events.includes('accepted')
+      && events.indexOf('connect') < events.indexOf('accepted') && states.length > 0 && states.every((s) => s === 'held');
+  });
+
+  step('delete: Delete asks first, then the message is gone from the search');
+  await find(deleteId);
+  await page.click(`#search-results tbody tr[data-queue-id="${deleteId}"] button[data-action=delete]`);
+  await page.waitForFunction((id) => !document.querySelector(`#search-results tbody tr[data-queue-id="${id}"]`)
+    && document.getElementById('search-summary').textContent.includes('No queued message'), deleteId);
+  if (!confirmations.at(-1)?.includes('without delivery')) throw new Error(`delete was not confirmed as final: ${confirmations.at(-1)}`);
+
+  step('flush: the queue row flushes the hop');
+  await page.click(`#queues tbody tr[data-hop="${hopKey}"] button[data-action=flush]`);
+  await page.waitForFunction(() => document.getElementById('action-result').textContent.startsWith('flush'));
+  console.log(`  ${await page.textContent('#action-result')}`);
+} catch (error) {
+  problems.unshift(`failed at "${currentStep}": ${error.message.split('\n')[0]}`);
+} finally {
+  if (page) {
+    await page.screenshot({ path: screenshotPath, fullPage: true }).catch((e) => problems.push(`screenshot: ${e.message}`));
+    console.log(`screenshot: ${screenshotPath}`);
+  }
+  await browser.close();
+}
+
+if (problems.length > 0) {
+  for (const problem of problems) console.error(problem);
+  process.exit(1);
+}
+console.log('actions check passed');
+
+async function find(queueId) {
+  await page.fill('#search-input', queueId);
+  await page.click('#search-form button[type=submit]');
+  await page.waitForFunction((id) => document.querySelector(`#search-results tbody tr[data-queue-id="${id}"]`), queueId);
+}
+
+function step(name) {
+  currentStep = name;
+  console.log(`- ${name}`);
+}
