@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 
 namespace MailCluster.Dashboard.Tests;
 
-/// <summary>Hold, delete and flush clicked in real headless Chromium, checked at the queue and at the destination.</summary>
+/// <summary>Hold, delete and flush clicked in real headless Chromium, checked at the queue and at the destination; the policy table.</summary>
 public sealed class DashboardActionsTests(ITestOutputHelper output)
 {
     [Fact]
@@ -15,6 +15,12 @@ public sealed class DashboardActionsTests(ITestOutputHelper output)
         var held = await admin.SendAsync("held@relay.test");
         var deleted = await admin.SendAsync("deleted@relay.test");
         var delivered = await admin.SendAsync("delivered@relay.test");
+        await using (var prober = await Protocol.Tests.RawSmtpClient.ConnectAsync(admin.Node.Endpoint))
+        {
+            Assert.StartsWith("250", await prober.CommandAsync("EHLO prober.example\r\n"));
+            Assert.StartsWith("250", await prober.CommandAsync("MAIL FROM:<a@origin.test>\r\n"));
+            Assert.StartsWith("554", await prober.CommandAsync("RCPT TO:<victim@foreign.example>\r\n")); // for the policy table
+        }
 
         var screenshot = Path.Combine(AppContext.BaseDirectory, "artifacts", "dashboard-actions.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);

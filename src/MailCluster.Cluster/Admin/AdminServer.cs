@@ -47,7 +47,7 @@ public sealed class AdminServer : IAsyncDisposable
         var queues = new QueueDirectory(node.System, node.Queues, AskTimeout);
         QueueEndpoints.Map(app, queues);
         MessageEndpoints.Map(app, queues, node.Spool);
-        MailTraceEndpoints.Map(app, node.System);
+        RecentMailLogEndpoints.Map(app, node.System);
         ClusterEndpoints.Map(app, node.System, node.Queues, AskTimeout);
         PolicyEndpoints.Map(app, node.RelayPolicy, AskTimeout);
         HealthEndpoints.Map(app, node);

@@ -172,7 +172,7 @@ public sealed class NodeHost : IAsyncDisposable
         ILoggerFactory loggerFactory, DataDirectoryLock dataLock)
     {
         // First, so that it hears the mail log from the start: the admin API's message trace reads it.
-        system.ActorOf(Logging.Trace.MailTraceActor.Props(settings.HostName), Logging.Trace.MailTraceActor.Name);
+        system.ActorOf(Logging.Recent.RecentMailLogActor.Props(settings.HostName), Logging.Recent.RecentMailLogActor.Name);
         if (settings.Discovery?.IsKubernetes == true)
         {
             endpoints.Release(EndpointReservation.Management);

@@ -44,8 +44,10 @@ public static class MessageManifests
         ("AF1", typeof(CountAuthFailure)),
         ("AS1", typeof(AuthLockoutState)),
         // mail-log traces (admin API asks every member)
-        ("MT1", typeof(Logging.Trace.GetMailTrace)),
-        ("MU1", typeof(Logging.Trace.MailTrace)),
+        ("MT1", typeof(Logging.Recent.GetMailTrace)),
+        ("MU1", typeof(Logging.Recent.MailTrace)),
+        ("MR1", typeof(Logging.Recent.GetRecentRefusals)),
+        ("MS1", typeof(Logging.Recent.RecentRefusals)),
     ];
 
     private static readonly Dictionary<string, Type> ByManifest = All.ToDictionary(x => x.Manifest, x => x.Type);

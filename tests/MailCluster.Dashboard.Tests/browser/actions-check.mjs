@@ -35,6 +35,12 @@ try {
   await page.fill('#token-input', token);
   await page.click('#token-form button[type=submit]');
 
+  step('policy: the refused relay attempt is listed under its rule with the client IP');
+  await page.waitForFunction(() => {
+    const tr = document.querySelector('#refusals tbody tr[data-rule="reject-unauth-destination"]');
+    return tr && tr.cells[1].textContent === '1' && tr.cells[4].textContent === '127.0.0.1 ×1' && tr.cells[3].textContent.startsWith('554 5.7.1');
+  });
+
   step('hold: the message found by its queue id, then Hold, shows its recipients as held');
   await find(holdId);
   await page.click(`#search-results tbody tr[data-queue-id="${holdId}"] button[data-action=hold]`);

@@ -127,6 +127,20 @@ function renderQueues(queues) {
   $('queues-empty').hidden = rows.length > 0;
 }
 
+// ---- policy: recent refusals by rule ----
+
+function renderRefusals(view) {
+  const rows = view.rules.map((g) => {
+    const clients = el('td', g.clients.map((c) => `${c.clientIp} ×${c.count}`).join(', '), 'mono');
+    const tr = row([el('td', g.rule, 'mono'), el('td', g.count, 'num'), el('td', g.last.replace('T', ' ').slice(0, 19)),
+      el('td', g.reply || '', 'mono'), clients]);
+    tr.dataset.rule = g.rule;
+    return tr;
+  });
+  $('refusals').tBodies[0].replaceChildren(...rows);
+  $('refusals-empty').hidden = rows.length > 0;
+}
+
 // ---- message search ----
 
 async function search(query) {
@@ -280,8 +294,9 @@ function forgetToken() {
 
 async function refresh() {
   clearTimeout(pollTimer);
-  const [stats, cluster, queues] = await Promise.allSettled([api('/api/stats'), api('/api/cluster'), api('/api/queues')]);
-  const results = [[stats, renderStats], [cluster, renderCluster], [queues, renderQueues]];
+  const [stats, cluster, queues, refusals] = await Promise.allSettled(
+    [api('/api/stats'), api('/api/cluster'), api('/api/queues'), api('/api/policy/refusals')]);
+  const results = [[stats, renderStats], [cluster, renderCluster], [queues, renderQueues], [refusals, renderRefusals]];
   if (results.some(([r]) => r.status === 'rejected' && r.reason instanceof Unauthorized)) return askForToken();
   const errors = [];
   for (const [result, render] of results) {

@@ -1,4 +1,4 @@
-namespace MailCluster.Cluster.Logging.Trace;
+namespace MailCluster.Cluster.Logging.Recent;
 
 /// <summary>
 /// The recent mail log by queue id, in memory and bounded, so a message's life can be shown without a log collector.

@@ -1,5 +1,5 @@
 using MailCluster.Cluster.Logging;
-using MailCluster.Cluster.Logging.Trace;
+using MailCluster.Cluster.Logging.Recent;
 
 namespace MailCluster.Cluster.Tests.Logging;
 
@@ -40,5 +40,30 @@ public sealed class MailTraceIndexTests
         Assert.Empty(index.For("Q1"));
         Assert.Single(index.For("Q2"));
         Assert.Equal(2, index.For("Q4").Count);
+    }
+}
+
+public sealed class RecentRefusalsLogTests
+{
+    private static TracedEvent Line(string name, params (string Key, string Value)[] fields) =>
+        new(DateTimeOffset.UnixEpoch, "node1", "Info", name, fields.ToDictionary(f => f.Key, f => f.Value));
+
+    [Fact]
+    public void Only_refusals_are_kept_and_grouped_by_rule_with_their_clients()
+    {
+        var log = new RecentRefusalsLog(capacity: 3);
+        log.Add(Line(MailEvents.Policy, ("verdict", "permit"), ("rule", "permit-mynetworks"), ("client_ip", "10.0.0.1")));
+        log.Add(Line(MailEvents.Accepted, ("queue_id", "Q1")));
+        log.Add(Line(MailEvents.Policy, ("verdict", "reject"), ("rule", "reject-rbl-client"), ("client_ip", "192.0.2.9")));
+        log.Add(Line(MailEvents.Policy, ("verdict", "defer"), ("rule", "reject-rbl-client"), ("client_ip", "192.0.2.9")));
+        log.Add(Line(MailEvents.Reject, ("client_ip", "198.51.100.1"), ("reason", "bare LF in DATA")));
+        Assert.Equal(3, log.All().Count);
+
+        var groups = MailCluster.Cluster.Admin.RecentMailLogEndpoints.Group(log.All());
+        Assert.Equal(["reject-rbl-client", "reject: bare LF in DATA"], groups.Select(g => g.Rule));
+        Assert.Equal([new MailCluster.Cluster.Admin.ClientCount("192.0.2.9", 2)], groups[0].Clients);
+
+        log.Add(Line(MailEvents.AuthLockout, ("client_ip", "203.0.113.5")));
+        Assert.Equal(3, log.All().Count); // bounded: the oldest went
     }
 }
