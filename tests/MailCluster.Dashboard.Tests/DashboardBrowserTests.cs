@@ -15,7 +15,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     {
         BrowserCheck.AssertInstalled();
         const string token = "dashboard-test-token";
-        await using var admin = await AdminHarness.StartAsync(token);
+        // Samples every second, so the one-hour charts have points by the time the page looks.
+        await using var admin = await AdminHarness.StartAsync(token, "mailcluster.admin.history-interval = 1s");
         await admin.SendAsync("a@relay.test", "b@relay.test");
         await admin.SendAsync("someone@origin.test"); // a second, shallower queue: the page lists the deeper one first
         var hostile = await SendAsync(admin.Node, HostileSender, ["c@relay.test"], Body("hostile sender"));

@@ -11,4 +11,7 @@ public sealed record AdminSettings(bool Enabled, IPEndPoint Endpoint, string Tok
     public static AdminSettings Default { get; } = new(true, new IPEndPoint(IPAddress.Loopback, 8025), "", []);
 
     public bool RequiresToken => Token.Length > 0;
+
+    /// <summary>admin.history-interval: the dashboard charts' sampling period.</summary>
+    public TimeSpan HistoryInterval { get; init; } = TimeSpan.FromSeconds(10);
 }

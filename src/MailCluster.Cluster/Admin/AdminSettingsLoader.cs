@@ -17,6 +17,8 @@ public static class AdminSettingsLoader
         foreach (var host in allowedHosts)
             if (host.Length == 0 || host.Contains(':') || host.Contains('/') || host.Contains(' ') || host == "*")
                 root.Error("admin.allowed-hosts", $"'{host}' is not a host name (no port, scheme, path or wildcard)");
-        return new AdminSettings(enabled, endpoint, token, allowedHosts);
+        var history = root.PositiveDuration("admin.history-interval", TimeSpan.FromSeconds(10));
+        if (history > TimeSpan.FromMinutes(5)) root.Error("admin.history-interval", $"{history} leaves the one-hour charts with too few points (at most 5m)");
+        return new AdminSettings(enabled, endpoint, token, allowedHosts) { HistoryInterval = history };
     }
 }

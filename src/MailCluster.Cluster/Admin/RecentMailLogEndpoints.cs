@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster;
 using MailCluster.Cluster.Logging.Recent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,14 +23,13 @@ public sealed record ClientCount(string ClientIp, int Count);
 /// </summary>
 public static class RecentMailLogEndpoints
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(3);
     private const int ClientsPerRule = 20;
 
     public static void Map(IEndpointRouteBuilder app, ActorSystem system)
     {
         app.MapGet("/api/messages/{queueId}/trace", async (string queueId) =>
         {
-            var (answers, silent) = await AskEveryMemberAsync<MailTrace>(system, new GetMailTrace(queueId));
+            var (answers, silent) = await ClusterFanOut.AskEveryMemberAsync<MailTrace>(system, RecentMailLogActor.Name, new GetMailTrace(queueId));
             var events = answers.SelectMany(a => a.Events).OrderBy(e => e.At).ToList();
             if (events.Count == 0 && silent.Count == 0)
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such message",
@@ -41,7 +39,7 @@ public static class RecentMailLogEndpoints
 
         app.MapGet("/api/policy/refusals", async () =>
         {
-            var (answers, silent) = await AskEveryMemberAsync<RecentRefusals>(system, new GetRecentRefusals());
+            var (answers, silent) = await ClusterFanOut.AskEveryMemberAsync<RecentRefusals>(system, RecentMailLogActor.Name, new GetRecentRefusals());
             var events = answers.SelectMany(a => a.Events).ToList();
             return Results.Ok(new RefusalsView(Group(events), events.Count, silent));
         });
@@ -61,18 +59,4 @@ public static class RecentMailLogEndpoints
         Logging.MailEvents.AuthLockout => "auth-lockout",
         _ => $"{e.Event}: {e.Fields.GetValueOrDefault("reason")}",
     };
-
-    private static async Task<(List<T> Answers, List<string> Silent)> AskEveryMemberAsync<T>(ActorSystem system, object question) where T : class
-    {
-        var cluster = Akka.Cluster.Cluster.Get(system);
-        var members = cluster.State.Members.Where(m => m.Status == MemberStatus.Up).Select(m => m.Address).ToList();
-        if (members.Count == 0) members = [cluster.SelfAddress];
-        var answers = await Task.WhenAll(members.Select(async address =>
-        {
-            try { return (address, answer: await system.ActorSelection($"{address}/user/{RecentMailLogActor.Name}").Ask<T>(question, AskTimeout)); }
-            catch (AskTimeoutException) { return (address, answer: (T?)null); }
-        }));
-        return (answers.Where(a => a.answer is not null).Select(a => a.answer!).ToList(),
-            answers.Where(a => a.answer is null).Select(a => a.address.ToString()).ToList());
-    }
 }

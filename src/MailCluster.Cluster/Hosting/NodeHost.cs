@@ -173,6 +173,8 @@ public sealed class NodeHost : IAsyncDisposable
     {
         // First, so that it hears the mail log from the start: the admin API's message trace reads it.
         system.ActorOf(Logging.Recent.RecentMailLogActor.Props(settings.HostName), Logging.Recent.RecentMailLogActor.Name);
+        system.ActorOf(MailCluster.Cluster.Admin.History.ThroughputHistoryActor.Props(settings.HostName, (settings.Admin ?? MailCluster.Cluster.Admin.AdminSettings.Default).HistoryInterval),
+            MailCluster.Cluster.Admin.History.ThroughputHistoryActor.Name);
         if (settings.Discovery?.IsKubernetes == true)
         {
             endpoints.Release(EndpointReservation.Management);

@@ -48,6 +48,9 @@ public static class MessageManifests
         ("MU1", typeof(Logging.Recent.MailTrace)),
         ("MR1", typeof(Logging.Recent.GetRecentRefusals)),
         ("MS1", typeof(Logging.Recent.RecentRefusals)),
+        // throughput history (admin API asks every member)
+        ("HG1", typeof(Admin.History.GetThroughputHistory)),
+        ("HH1", typeof(Admin.History.ThroughputHistory)),
     ];
 
     private static readonly Dictionary<string, Type> ByManifest = All.ToDictionary(x => x.Manifest, x => x.Type);

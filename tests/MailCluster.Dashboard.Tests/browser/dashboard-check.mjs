@@ -56,6 +56,14 @@ try {
   await page.waitForFunction(() => document.getElementById('rate-accepted').textContent !== '–'
     && Number(document.getElementById('total-accepted').textContent.split(' ')[0]) > 0);
 
+  step('the last-hour charts draw the accepted messages and the queued ones');
+  await page.waitForFunction(() => {
+    const accepted = document.querySelector('#chart-throughput polyline[data-series=accepted]');
+    const queued = document.querySelector('#chart-queued polyline[data-series=queued]');
+    return accepted && queued && Number(accepted.dataset.points) >= 2 && Number(accepted.dataset.max) > 0
+      && Number(queued.dataset.max) >= 3 && accepted.getAttribute('points').split(' ').length >= 2;
+  });
+
   step('a search by queue id finds the message');
   await page.fill('#search-input', queueId);
   await page.click('#search-form button[type=submit]');

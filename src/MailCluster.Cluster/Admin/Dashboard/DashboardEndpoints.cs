@@ -7,7 +7,8 @@ namespace MailCluster.Cluster.Admin.Dashboard;
 
 /// <summary>
 /// The dashboard: a static page (HTML, JS and CSS embedded in this assembly, so it ships inside the node) at / and
-/// /dashboard, plus the two JSON endpoints only it needs, /api/stats and /api/messages?q=. The static files are
+/// /dashboard, plus the JSON endpoints only it needs: /api/stats, /api/stats/history (the whole cluster's last hour,
+/// added up here) and /api/messages?q=. The static files are
 /// served without a token because they hold no data; every API call they make still needs the Bearer token.
 /// </summary>
 public static class DashboardEndpoints
@@ -27,6 +28,14 @@ public static class DashboardEndpoints
 
         DashboardStats.Start();
         app.MapGet("/api/stats", () => Results.Ok(DashboardStats.Read(node.Settings.HostName)));
+        app.MapGet("/api/stats/history", async () =>
+        {
+            var (answers, silent) = await ClusterFanOut.AskEveryMemberAsync<History.ThroughputHistory>(node.System,
+                History.ThroughputHistoryActor.Name, new History.GetThroughputHistory());
+            var interval = (node.Settings.Admin ?? AdminSettings.Default).HistoryInterval;
+            return Results.Ok(new History.ThroughputHistoryView(interval.TotalSeconds, "recipient attempts",
+                History.ClusterThroughput.Combine(answers, interval), silent));
+        });
 
         app.MapGet("/api/messages", async (string? q) =>
         {

@@ -72,6 +72,47 @@ function renderStats(stats) {
   previousStats = stats;
 }
 
+// ---- last hour: charts drawn from /api/stats/history (summed over the cluster by the server) ----
+
+const SVG = 'http://www.w3.org/2000/svg';
+const CHART = { width: 600, height: 140, top: 14, bottom: 16 };
+
+function svg(tag, attributes, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** Polylines over the last hour (x: time, y: 0..max of all series), with the max and the time span as labels. */
+function drawChart(chart, points, series) {
+  const now = Date.now();
+  const start = now - 3600 * 1000;
+  const max = Math.max(1, ...points.flatMap((p) => series.map((name) => p[name])));
+  const x = (at) => ((Date.parse(at) - start) / (now - start)) * CHART.width;
+  const y = (v) => CHART.height - CHART.bottom - (v / max) * (CHART.height - CHART.top - CHART.bottom);
+  const children = [
+    svg('line', { x1: 0, x2: CHART.width, y1: y(0), y2: y(0), class: 'axis' }),
+    svg('text', { x: 2, y: 11, class: 'label' }, max >= 10 ? Math.round(max) : max.toFixed(1)),
+    svg('text', { x: 2, y: CHART.height - 3, class: 'label' }, '−60 min'),
+    svg('text', { x: CHART.width - 2, y: CHART.height - 3, class: 'label end' }, 'now'),
+  ];
+  for (const name of series) {
+    const visible = points.filter((p) => Date.parse(p.at) >= start);
+    children.push(svg('polyline', {
+      points: visible.map((p) => `${x(p.at).toFixed(1)},${y(p[name]).toFixed(1)}`).join(' '),
+      class: 'series series-' + name, 'data-series': name, 'data-points': visible.length, 'data-max': Math.max(0, ...visible.map((p) => p[name])),
+    }));
+  }
+  chart.replaceChildren(...children);
+}
+
+function renderHistory(history) {
+  drawChart($('chart-throughput'), history.points, ['accepted', 'delivered', 'deferred', 'bounced']);
+  drawChart($('chart-queued'), history.points, ['queued']);
+  $('history-note').textContent = history.nodesNotAnswering.length ? 'No history from: ' + history.nodesNotAnswering.join(', ') : '';
+}
+
 // ---- cluster ----
 
 // Sharding reports its own region by the local address, which may lack host and port; match it to the self member.
@@ -294,9 +335,10 @@ function forgetToken() {
 
 async function refresh() {
   clearTimeout(pollTimer);
-  const [stats, cluster, queues, refusals] = await Promise.allSettled(
-    [api('/api/stats'), api('/api/cluster'), api('/api/queues'), api('/api/policy/refusals')]);
-  const results = [[stats, renderStats], [cluster, renderCluster], [queues, renderQueues], [refusals, renderRefusals]];
+  const [stats, cluster, queues, refusals, history] = await Promise.allSettled(
+    [api('/api/stats'), api('/api/cluster'), api('/api/queues'), api('/api/policy/refusals'), api('/api/stats/history')]);
+  const results = [[stats, renderStats], [cluster, renderCluster], [queues, renderQueues], [refusals, renderRefusals],
+    [history, renderHistory]];
   if (results.some(([r]) => r.status === 'rejected' && r.reason instanceof Unauthorized)) return askForToken();
   const errors = [];
   for (const [result, render] of results) {
