@@ -6,7 +6,9 @@ namespace MailCluster.Cluster.Delivery;
 public static class DeliveryProtocol
 {
     /// <summary>Deliver one message to these recipients of this hop.</summary>
-    public sealed record DeliveryJob(string QueueId, string Sender, IReadOnlyList<string> Recipients);
+    /// <param name="Trace">The message's span in its queue: each attempt's span is its child (none without tracing).</param>
+    public sealed record DeliveryJob(string QueueId, string Sender, IReadOnlyList<string> Recipients,
+        System.Diagnostics.ActivityContext Trace = default);
 
     /// <summary>
     /// The outcome of a job. <paramref name="ConnectionFailed"/> means the destination could not be reached at all

@@ -36,7 +36,16 @@ public sealed class DeliveryWorkerActor : ReceiveActor
     {
         var queue = Sender;
         using var timeout = new CancellationTokenSource(_jobTimeout);
+        using var span = Tracing.MailTracing.StartDetached("mailcluster.delivery.attempt", System.Diagnostics.ActivityKind.Client, job.Trace);
+        span?.SetTag("mailcluster.queue_id", job.QueueId);
+        span?.SetTag("mailcluster.next_hop", _hopKey);
+        span?.SetTag("mailcluster.recipients", job.Recipients.Count);
         var report = await DeliverAsync(job, timeout.Token);
+        if (span is not null)
+        {
+            foreach (var outcome in report.Results.GroupBy(r => r.Status)) span.SetTag($"mailcluster.{outcome.Key.ToString().ToLowerInvariant()}", outcome.Count());
+            if (report.ConnectionFailed) span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "destination not reachable");
+        }
         queue.Tell(report);
         if (report.WorkerStopping) Context.Stop(Self);
     }

@@ -171,6 +171,8 @@ public sealed class NodeHost : IAsyncDisposable
         EndpointReservation endpoints, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate,
         ILoggerFactory loggerFactory, DataDirectoryLock dataLock)
     {
+        if (Tracing.TracingExport.Start(settings.Tracing, settings.HostName) is { } tracer)
+            system.RegisterOnTermination(() => tracer.Dispose()); // flushes the spans still batched
         // First, so that it hears the mail log from the start: the admin API's message trace reads it.
         system.ActorOf(Logging.Recent.RecentMailLogActor.Props(settings.HostName), Logging.Recent.RecentMailLogActor.Name);
         system.ActorOf(MailCluster.Cluster.Admin.History.ThroughputHistoryActor.Props(settings.HostName, (settings.Admin ?? MailCluster.Cluster.Admin.AdminSettings.Default).HistoryInterval),

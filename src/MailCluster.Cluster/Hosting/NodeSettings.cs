@@ -48,6 +48,9 @@ public sealed record NodeSettings(
     public bool UsesFormationLease => Storage.IsPostgres && Cluster.SeedNodes.Count > 0 && Cluster.FormationLease.Enabled
                                       && Discovery?.IsKubernetes != true;
 
+    /// <summary>mailcluster.tracing: OpenTelemetry spans over OTLP, off without an endpoint.</summary>
+    public Tracing.TracingSettings Tracing { get; init; } = MailCluster.Cluster.Tracing.TracingSettings.Off;
+
     /// <summary>The MX-side checks (mailcluster.sender-auth); null (tools, tests) checks nothing.</summary>
     public SenderAuth.SenderAuthSettings? SenderAuth { get; init; }
 }

@@ -53,13 +53,14 @@ public static class NodeSettingsLoader
         var passwordChecks = AuthSettingsLoader.ReadPasswordChecks(root);
         var dkim = Signing.DkimSettingsLoader.Load(root);
         var senderAuth = SenderAuth.SenderAuthSettingsLoader.Load(root, hostName);
+        var tracing = Tracing.TracingSettingsLoader.Load(root);
 
         var errors = problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
         return errors.Count > 0
             ? (null, problems)
             : (new NodeSettings(hostName, dataDir, localDomains, listeners, tls, storage, policy, policyTimeout, routing!, queue,
                 delivery, cluster, root.PositiveDuration("smtp.shutdown-grace", TimeSpan.FromSeconds(30)), discovery, admin, logging, passwordChecks)
-                { Dkim = dkim, SenderAuth = senderAuth }, problems);
+                { Dkim = dkim, SenderAuth = senderAuth, Tracing = tracing }, problems);
     }
 
     public static NodeSettings Load(Config config, Config? userLayer = null)

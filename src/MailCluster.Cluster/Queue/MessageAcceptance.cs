@@ -61,9 +61,10 @@ public sealed class MessageAcceptance(IMessageSpool spool, IActorRef queues, Fun
 
         // The notices are waited for (an in-memory round trip, no write), so a queue listing right after the 250 shows
         // the message; one that is not acknowledged in time does not hold the 250 back: the rows are the entries.
+        var traceParent = Tracing.MailTracing.TraceParentOf(System.Diagnostics.Activity.Current);
         var notices = routed.GroupBy(r => entityOf[r.Hop.Key]).Select(hop => NotifyAsync(new EnqueueRecipients(hop.Key,
             hop.Select(r => new QueueEntry(message.QueueId, r.Address, r.OriginalRecipient, message.Sender,
-                message.ReceivedAt, message.Content.Length)).ToList()))).ToList();
+                message.ReceivedAt, message.Content.Length)).ToList(), traceParent))).ToList();
         try
         {
             // Stored is accepted: when the caller's patience runs out during the notices, it still gets its 250.

@@ -49,6 +49,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly MailLog _mailLog = MailLog.For(Context);
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+    private readonly QueueTraces _traces = new();
     /// <summary>Each worker and the message it is delivering (null between jobs).</summary>
     private readonly Dictionary<IActorRef, string?> _workers = [];
 
@@ -140,6 +141,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
     /// <summary>Entries are taken into memory only (<see cref="QueueDecider"/>: their spool rows are the durable record).</summary>
     private void OnEnqueue(EnqueueRecipients command)
     {
+        _traces.Enqueued(command, _entityId);
         var decision = Decide(new QueueCommand.Enqueue(command.Entries, IsFinishedHere));
         Carry(decision);
         Sender.Tell(new RecipientsAccepted(_entityId, command.Entries.FirstOrDefault()?.QueueId ?? "", command.Entries.Count));
@@ -217,7 +219,7 @@ public sealed partial class NextHopQueueActor : ReceivePersistentActor, IWithTim
             return null;
         }
         _inFlight.Add(message.QueueId);
-        return new DeliveryJob(message.QueueId, message.Sender, recipients);
+        return new DeliveryJob(message.QueueId, message.Sender, recipients, _traces.For(message.QueueId));
     }
 
     /// <summary>Whether a due message may be attempted: always, except on a defer-transports queue until it is flushed.</summary>

@@ -18,7 +18,8 @@ public sealed record QueueEntry(
     long Size);
 
 /// <summary>Ingress sends this once the entries are in the spool (and 250 is on its way). Safe to resend.</summary>
-public sealed record EnqueueRecipients(string HopKey, IReadOnlyList<QueueEntry> Entries) : IQueueCommand;
+/// <param name="TraceParent">The acceptance span (W3C traceparent), so the queue's and the attempts' spans join the message's trace.</param>
+public sealed record EnqueueRecipients(string HopKey, IReadOnlyList<QueueEntry> Entries, string? TraceParent = null) : IQueueCommand;
 
 public sealed record RecipientsAccepted(string HopKey, string QueueId, int Count) : IMailClusterMessage;
 

@@ -37,6 +37,8 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
     private readonly MailLog _mailLog = MailLog.For(Context);
     /// <summary>Names the session in the mail log before a queue id exists; "accepted" carries both to join them.</summary>
     private readonly string _sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+    /// <summary>The current mail transaction's span (MAIL FROM to the end of DATA): the root of the message's trace.</summary>
+    private System.Diagnostics.Activity? _transactionSpan;
     private string? _endReason;
     private SmtpSession _session = SmtpSession.New;
     private ArrayBufferWriter<byte>? _body;
@@ -111,6 +113,7 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
     protected override void PostStop()
     {
         MailClusterMetrics.SessionClosed();
+        _transactionSpan?.Dispose();
         _mailLog.Info(MailEvents.Disconnect, ("session_id", _sessionId), ("client_ip", _remote.Address), ("reason", _endReason ?? "closed"));
         _ = _wire.DisposeAsync().AsTask();
     }
@@ -144,6 +147,7 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
                 Continue(step.Reply, async () => new TlsStarted(await _wire.StartTlsAsync(certificate, _listener.Timeouts.TlsHandshake)));
                 break;
             case AuthorizeSenderAction mailFrom:
+                StartTransactionSpan();
                 AskPolicy(new RelayPolicyProtocol.CheckSender(_listener.Name, Request(mailFrom.Mail.ReversePath, null)),
                     verdict => new SenderChecked(mailFrom.Mail, verdict));
                 break;
@@ -181,14 +185,31 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
     private void AskPolicy(object question, Func<PolicyVerdict, object> toMessage)
     {
         var (policy, timeout) = (_services.RelayPolicy, _services.PolicyTimeout);
+        var span = Tracing.MailTracing.StartDetached("mailcluster.policy", System.Diagnostics.ActivityKind.Internal, _transactionSpan?.Context ?? default);
+        span?.SetTag("mailcluster.stage", question is RelayPolicyProtocol.CheckSender ? "mail" : "rcpt");
         Continue(null, async () =>
         {
-            try { return toMessage(await policy.Ask<PolicyVerdict>(question, timeout)); }
+            using var _ = span;
+            PolicyVerdict verdict;
+            try { verdict = await policy.Ask<PolicyVerdict>(question, timeout); }
             catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
             {
-                return toMessage(new Defer(Replies.PolicyUnavailable, "policy-unavailable"));
+                verdict = new Defer(Replies.PolicyUnavailable, "policy-unavailable");
             }
+            span?.SetTag("mailcluster.verdict", verdict.GetType().Name.ToLowerInvariant());
+            return toMessage(verdict);
         });
+    }
+
+    /// <summary>A new trace for each MAIL FROM; one left open by a refused or reset transaction ends here.</summary>
+    private void StartTransactionSpan()
+    {
+        _transactionSpan?.Dispose();
+        _transactionSpan = Tracing.MailTracing.StartDetached("mailcluster.smtp.transaction", System.Diagnostics.ActivityKind.Server);
+        _transactionSpan?.SetTag("client.address", _remote.Address.ToString());
+        _transactionSpan?.SetTag("mailcluster.helo", _session.HeloName);
+        _transactionSpan?.SetTag("mailcluster.listener", _listener.Name);
+        _transactionSpan?.SetTag("mailcluster.session_id", _sessionId);
     }
 
     private static SmtpReply? Refusal(PolicyVerdict verdict)
@@ -290,6 +311,8 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
         }
         var (session, body, client, hostName) = (_session, _body!, _remote.Address, _limits.HostName);
         var (signing, senderAuth) = (_services.Signing, _services.SenderAuth);
+        var transaction = _transactionSpan;
+        _transactionSpan = null; // ended by the store below, whatever its outcome
         var ours = _services.Trust?.IsOurs(client, session.AuthenticatedUser) ?? false;
         EndTransaction();
         var acceptance = _services.Acceptance;
@@ -321,6 +344,12 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
             // A tenth before the session's own deadline, so a message stored in time is answered 250 even if its
             // queue notices are slow (the acceptance stops waiting for them when this fires).
             using var giveUp = new CancellationTokenSource(timeout * 0.9);
+            using var span = transaction;
+            transaction?.SetTag("mailcluster.queue_id", message.QueueId);
+            // Current inside this task only (an async lambda does not hand it back): the acceptance passes it on to the queues.
+            using var accept = System.Diagnostics.Activity.Current = Tracing.MailTracing.Source.StartActivity("mailcluster.accept",
+                System.Diagnostics.ActivityKind.Internal, transaction?.Context ?? default);
+            accept?.SetTag("mailcluster.queue_id", message.QueueId);
             try
             {
                 await acceptance.AcceptAsync(message, giveUp.Token).WaitAsync(timeout);
