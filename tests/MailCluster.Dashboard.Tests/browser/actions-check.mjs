@@ -3,37 +3,21 @@
 // The admin token comes from MAILCLUSTER_ADMIN_TOKEN. Every action's confirmation dialog is accepted.
 // Holds <holdId> and waits until its recipients show as held; deletes <deleteId> and waits until a search no longer
 // finds it; then flushes the hop from the queue table. The held message's page shows its state and its mail-log life. Exit 0 when all of that was seen on the page, else 1.
-import { chromium } from 'playwright-core';
+import { checkPage, openDashboard } from './page-check.mjs';
 
 const [adminUrl, hopKey, holdId, deleteId, screenshotPath] = process.argv.slice(2);
 if (!screenshotPath) {
   console.error('usage: node actions-check.mjs <adminUrl> <hopKey> <holdId> <deleteId> <screenshotPath>');
   process.exit(2);
 }
-const token = process.env.MAILCLUSTER_ADMIN_TOKEN;
-let currentStep = 'loading the page';
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-const problems = [];
 const confirmations = [];
-let page;
-try {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(30_000);
-  page.on('pageerror', (error) => problems.push(`uncaught in page: ${error.message}`));
+
+await checkPage(screenshotPath, async (page, step) => {
   page.on('dialog', async (dialog) => {
     confirmations.push(dialog.message());
     await dialog.accept();
   });
-  await page.goto(`${adminUrl}/dashboard`);
-  await page.locator('#token-form').waitFor({ state: 'visible' });
-  await page.fill('#token-input', token);
-  await page.click('#token-form button[type=submit]');
+  await openDashboard(page, adminUrl, process.env.MAILCLUSTER_ADMIN_TOKEN);
 
   step('policy: the refused relay attempt is listed under its rule with the client IP');
   await page.waitForFunction(() => {
@@ -42,7 +26,7 @@ try {
   });
 
   step('hold: the message found by its queue id, then Hold, shows its recipients as held');
-  await find(holdId);
+  await find(page, holdId);
   await page.click(`#search-results tbody tr[data-queue-id="${holdId}"] button[data-action=hold]`);
   await page.waitForFunction((id) => {
     const tr = document.querySelector(`#search-results tbody tr[data-queue-id="${id}"]`);
@@ -61,7 +45,7 @@ try {
   });
 
   step('delete: Delete asks first, then the message is gone from the search');
-  await find(deleteId);
+  await find(page, deleteId);
   await page.click(`#search-results tbody tr[data-queue-id="${deleteId}"] button[data-action=delete]`);
   await page.waitForFunction((id) => !document.querySelector(`#search-results tbody tr[data-queue-id="${id}"]`)
     && document.getElementById('search-summary').textContent.includes('No queued message'), deleteId);
@@ -71,29 +55,10 @@ try {
   await page.click(`#queues tbody tr[data-hop="${hopKey}"] button[data-action=flush]`);
   await page.waitForFunction(() => document.getElementById('action-result').textContent.startsWith('flush'));
   console.log(`  ${await page.textContent('#action-result')}`);
-} catch (error) {
-  problems.unshift(`failed at "${currentStep}": ${error.message.split('\n')[0]}`);
-} finally {
-  if (page) {
-    await page.screenshot({ path: screenshotPath, fullPage: true }).catch((e) => problems.push(`screenshot: ${e.message}`));
-    console.log(`screenshot: ${screenshotPath}`);
-  }
-  await browser.close();
-}
+}, { ignoreConsole: (text) => text.startsWith('Failed to load resource') });
 
-if (problems.length > 0) {
-  for (const problem of problems) console.error(problem);
-  process.exit(1);
-}
-console.log('actions check passed');
-
-async function find(queueId) {
+async function find(page, queueId) {
   await page.fill('#search-input', queueId);
   await page.click('#search-form button[type=submit]');
   await page.waitForFunction((id) => document.querySelector(`#search-results tbody tr[data-queue-id="${id}"]`), queueId);
-}
-
-function step(name) {
-  currentStep = name;
-  console.log(`- ${name}`);
 }

@@ -3,41 +3,17 @@
 // The admin token, if the node has one, comes from MAILCLUSTER_ADMIN_TOKEN (not argv, which `ps` shows).
 // Exit 0 when the queue table is sorted by depth and shows the hop first with that many entries, and a search by the
 // queue id finds the message; otherwise prints what was wrong and exits 1. The screenshot is saved either way once the page has loaded.
-import { chromium } from 'playwright-core';
+import { checkPage, openDashboard } from './page-check.mjs';
 
 const [adminUrl, hopKey, queueId, entries, screenshotPath] = process.argv.slice(2);
 if (!screenshotPath) {
   console.error('usage: node dashboard-check.mjs <adminUrl> <hopKey> <queueId> <entriesInHop> <screenshotPath>');
   process.exit(2);
 }
-const token = process.env.MAILCLUSTER_ADMIN_TOKEN;
-const timeout = 30_000;
-let currentStep = 'loading the page';
 
-// Flags for a shared CI box without a display or a sandbox; Playwright adds --headless and a fresh --user-data-dir.
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-const problems = [];
-let page;
-try {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(timeout);
-  page.on('pageerror', (error) => problems.push(`uncaught in page: ${error.message}`));
-  page.on('console', (message) => {
-    // 401s before the token is entered are expected; a CSP violation or a script error is not.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
-  });
-
-  await page.goto(`${adminUrl}/dashboard`);
-  if (token) {
-    await page.locator('#token-form').waitFor({ state: 'visible' });
-    await page.fill('#token-input', token);
-    await page.click('#token-form button[type=submit]');
-  }
+// 401s before the token is entered are expected; a CSP violation or a script error is not.
+await checkPage(screenshotPath, async (page, step) => {
+  await openDashboard(page, adminUrl, process.env.MAILCLUSTER_ADMIN_TOKEN);
 
   step('the queue table shows the hop with its entries, deepest queue first');
   await page.waitForFunction(([hop, count]) => {
@@ -73,23 +49,4 @@ try {
   step('no markup from mail data reached the DOM');
   const injected = await page.locator('#content tbody img, #content tbody script, #content tbody b').count();
   if (injected > 0) throw new Error(`${injected} element(s) were created from mail data: text is not escaped`);
-} catch (error) {
-  problems.unshift(`failed at "${currentStep}": ${error.message.split('\n')[0]}`);
-} finally {
-  if (page) {
-    await page.screenshot({ path: screenshotPath, fullPage: true }).catch((e) => problems.push(`screenshot: ${e.message}`));
-    console.log(`screenshot: ${screenshotPath}`);
-  }
-  await browser.close();
-}
-
-if (problems.length > 0) {
-  for (const problem of problems) console.error(problem);
-  process.exit(1);
-}
-console.log('dashboard check passed');
-
-function step(name) {
-  currentStep = name;
-  console.log(`- ${name}`);
-}
+}, { ignoreConsole: (text) => text.startsWith('Failed to load resource') });
