@@ -18,6 +18,15 @@ public sealed class ReceivedHeaderTests
     }
 
     [Fact]
+    public void A_tls_session_names_its_version_and_cipher_before_by_as_postfix_does()
+    {
+        var text = Encoding.UTF8.GetString(ReceivedHeader.Build("client.example", IPAddress.Parse("192.0.2.7"), "mx.test",
+            "ESMTPSA", "ID1", null, At, "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384"));
+        Assert.Equal("Received: from client.example ([192.0.2.7])\r\n\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384)\r\n" +
+            "\tby mx.test (MailCluster) with ESMTPSA id ID1; Sat, 28 Nov 2026 04:44:08 +0000\r\n", text);
+    }
+
+    [Fact]
     public void A_hostile_helo_cannot_forge_the_trace()
     {
         var text = Encoding.UTF8.GetString(ReceivedHeader.Build("evil (trusted.example [10.0.0.1])", IPAddress.Parse("::ffff:198.51.100.1"),

@@ -66,6 +66,8 @@ public sealed class MailKitSubmissionTests(DefaultNodeFixture fixture) : IClassF
         var stored = await Node.Spool.LoadAsync(QueueIdOf(response));
         var text = Encoding.UTF8.GetString(stored!.Content.Span);
         Assert.Contains(" with ESMTPS id ", text);
+        // As Postfix writes it: the negotiated version and cipher before "by".
+        Assert.Matches(@"\t\(using TLSv1\.[23] with cipher TLS_[A-Z0-9_]+\)\r\n\tby mx\.test ", text);
     }
 
     [Fact]

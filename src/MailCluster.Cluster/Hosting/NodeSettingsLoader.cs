@@ -123,6 +123,7 @@ public static class NodeSettingsLoader
                 {
                     StressThreshold = root.Fraction(Pick("limits.stress-threshold"), 0.8),
                     MinDataRate = minDataRate,
+                    ImplicitTls = l.Bool("implicit-tls", false),
                 });
         }
         return listeners;

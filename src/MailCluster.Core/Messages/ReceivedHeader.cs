@@ -10,13 +10,16 @@ namespace MailCluster.Core.Messages;
 /// </summary>
 public static class ReceivedHeader
 {
+    /// <param name="tls">The session's TLS, e.g. "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384", shown as Postfix does
+    /// ("(using …)" before "by"); null for a plaintext session.</param>
     public static byte[] Build(string heloName, IPAddress clientIp, string ourHost, string protocol, string queueId,
-        string? singleRecipient, DateTimeOffset at)
+        string? singleRecipient, DateTimeOffset at, string? tls = null)
     {
         var ip = clientIp.IsIPv4MappedToIPv6 ? clientIp.MapToIPv4() : clientIp;
         var literal = ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"IPv6:{ip}" : ip.ToString();
         var sb = new StringBuilder();
         sb.Append("Received: from ").Append(Sanitize(heloName)).Append(" ([").Append(literal).Append("])\r\n");
+        if (tls is not null) sb.Append("\t(using ").Append(tls).Append(")\r\n");
         sb.Append("\tby ").Append(ourHost).Append(" (MailCluster) with ").Append(protocol).Append(" id ").Append(queueId);
         // Only a single recipient is named, as Postfix does, so a multi-recipient message does not disclose Bcc.
         if (singleRecipient is not null) sb.Append("\r\n\tfor <").Append(Sanitize(singleRecipient)).Append('>');

@@ -35,7 +35,8 @@ public sealed class SmtpWire : IAsyncDisposable
     }
 
     public bool IsTls => _stream is SslStream;
-    public string? TlsDescription { get; private set; }
+    /// <summary>The negotiated TLS version and cipher once TLS is up (STARTTLS or implicit), for the Received: field.</summary>
+    public TlsSessionInfo? Tls { get; private set; }
 
     private static PipeReader CreateReader(Stream stream) =>
         PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
@@ -203,7 +204,7 @@ public sealed class SmtpWire : IAsyncDisposable
             }, cts.Token);
             _stream = ssl;
             _reader = CreateReader(ssl);
-            TlsDescription = $"{ssl.SslProtocol} {ssl.NegotiatedCipherSuite}";
+            Tls = new TlsSessionInfo(TlsSessionInfo.ProtocolName(ssl.SslProtocol), ssl.NegotiatedCipherSuite.ToString());
             return true;
         }
         catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException or OperationCanceledException or ObjectDisposedException)

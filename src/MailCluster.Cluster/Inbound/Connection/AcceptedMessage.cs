@@ -12,13 +12,14 @@ namespace MailCluster.Cluster.Inbound.Connection;
 internal static class AcceptedMessage
 {
     public static SpooledMessage Create(SmtpSession session, IPAddress clientIp, string hostName, ReadOnlySpan<byte> body,
-        ReadOnlySpan<byte> signatures = default)
+        ReadOnlySpan<byte> signatures = default, MailCluster.Smtp.Transport.TlsSessionInfo? tls = null)
     {
         var tx = session.Transaction ?? throw new InvalidOperationException("no transaction");
         var queueId = QueueId.New();
         var now = DateTimeOffset.Now;
         var single = tx.Recipients.Count == 1 ? tx.Recipients[0].Address : null;
-        var header = ReceivedHeader.Build(session.HeloName ?? "unknown", clientIp, hostName, session.ReceivedProtocol, queueId, single, now);
+        var header = ReceivedHeader.Build(session.HeloName ?? "unknown", clientIp, hostName, session.ReceivedProtocol, queueId, single, now,
+            tls is null ? null : $"{tls.Protocol} with cipher {tls.Cipher}");
         var content = new byte[signatures.Length + header.Length + body.Length];
         signatures.CopyTo(content);
         header.CopyTo(content, signatures.Length);

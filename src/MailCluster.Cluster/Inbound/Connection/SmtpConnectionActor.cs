@@ -83,6 +83,12 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
         Receive<SaslLine>(OnSaslLine);
         Receive<AuthenticationChecked>(OnAuthenticationChecked);
         Receive<TlsStarted>(t => { if (t.Succeeded) Continue(null, ReadCommand); else Stop("TLS handshake failed"); });
+        Receive<ImplicitTlsStarted>(t =>
+        {
+            if (!t.Succeeded) { Stop("TLS handshake failed"); return; }
+            _session = _session with { Tls = true };
+            Continue(Replies.Greeting(_limits.HostName), ReadCommand);
+        });
         Receive<ConnectionClosed>(_ => Context.Stop(Self));
         Receive<SmtpListenerProtocol.ShuttingDown>(_ =>
         {
@@ -105,6 +111,12 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
             MailClusterMetrics.StorageBusy("connect");
             _endReason = "storage busy";
             Continue(Replies.ServiceBusy(_limits.HostName), CloseConnection);
+            return;
+        }
+        if (_listener.ImplicitTls)
+        {
+            if (_services.Certificate is not { } certificate) { Stop("implicit TLS without a certificate"); return; }
+            Continue(null, async () => new ImplicitTlsStarted(await _wire.StartTlsAsync(certificate, _listener.Timeouts.TlsHandshake)));
             return;
         }
         Continue(Replies.Greeting(_limits.HostName), ReadCommand);
@@ -309,7 +321,7 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
             Stop("client hung up before the end-of-data reply");
             return;
         }
-        var (session, body, client, hostName) = (_session, _body!, _remote.Address, _limits.HostName);
+        var (session, body, client, hostName, tls) = (_session, _body!, _remote.Address, _limits.HostName, _wire.Tls);
         var (signing, senderAuth) = (_services.Signing, _services.SenderAuth);
         var transaction = _transactionSpan;
         _transactionSpan = null; // ended by the store below, whatever its outcome
@@ -339,7 +351,7 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
                 return new MessageRefused(refusal, auth.Report.Summary());
             }
             var top = dkim?.Headers ?? auth?.Header ?? [];
-            var message = AcceptedMessage.Create(session, client, hostName, (auth?.Message ?? content).Span, top);
+            var message = AcceptedMessage.Create(session, client, hostName, (auth?.Message ?? content).Span, top, tls);
             // Cancelling tells the acceptance the client is getting 451, so whatever gets stored later is retired.
             // A tenth before the session's own deadline, so a message stored in time is answered 250 even if its
             // queue notices are slow (the acceptance stops waiting for them when this fires).

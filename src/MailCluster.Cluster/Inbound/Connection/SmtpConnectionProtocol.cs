@@ -25,6 +25,9 @@ internal static class SmtpConnectionProtocol
     }
     public sealed record MessageNotStored(string QueueId, string Reason, bool OutOfSpace = false);
     public sealed record TlsStarted(bool Succeeded);
+
+    /// <summary>The handshake of an implicit-TLS listener, before the greeting.</summary>
+    public sealed record ImplicitTlsStarted(bool Succeeded);
     public sealed record ConnectionClosed;
     public sealed record IoFailed(Exception Cause);
     public sealed record SenderChecked(MailCommand Mail, PolicyVerdict Verdict);

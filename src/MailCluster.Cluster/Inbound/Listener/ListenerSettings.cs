@@ -34,6 +34,9 @@ public sealed record ListenerSettings(
     /// <summary>The fraction of <see cref="MaxConnections"/> at which the listener is under stress (limits.stress-threshold).</summary>
     public double StressThreshold { get; init; } = 0.8;
 
+    /// <summary>implicit-tls: TLS from the first octet (RFC 8314 submissions, port 465); the greeting comes over TLS.</summary>
+    public bool ImplicitTls { get; init; }
+
     /// <summary>The minimum data rate for DATA and BDAT (limits.min-data-rate, limits.min-data-rate-grace).</summary>
     public DataRateLimit MinDataRate { get; init; } = DataRateLimit.Default;
 }
