@@ -2,11 +2,14 @@ using MailCluster.Cluster.Hosting;
 
 namespace MailCluster.Node;
 
-/// <summary>SIGHUP: re-read the config files and apply its policy. A bad file is reported and the old policy stays.</summary>
+/// <summary>SIGHUP: re-read the config files and apply their policy, and the TLS certificate file. A bad file is reported and the old policy stays.</summary>
 internal static class PolicyReload
 {
     public static async Task RunAsync(NodeHost host, IReadOnlyList<string> configFiles)
     {
+        // A renewed TLS certificate file (ACME) is read again too; the file watch usually found it already.
+        try { host.ReloadCertificate(); }
+        catch (Exception ex) { Console.Error.WriteLine($"MailCluster TLS certificate NOT reloaded: {ex.Message}"); }
         try
         {
             var (user, _) = MailClusterConfig.ParseFiles(configFiles);

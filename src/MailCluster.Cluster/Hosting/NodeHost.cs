@@ -59,6 +59,9 @@ public sealed class NodeHost : IAsyncDisposable
     /// sessions: each asks the policy actor per command, so the next RCPT already sees the new rules.
     /// Listener endpoints and limits are not reloaded; they need a restart.
     /// </summary>
+    /// <summary>SIGHUP: a renewed certificate file is used by new sessions from now on (the watch usually got there first).</summary>
+    public bool ReloadCertificate() => _inbound?.Certificate?.Reload("SIGHUP") ?? false;
+
     public async Task ReloadPolicyAsync(Config config, Config? userLayer = null)
     {
         var settings = NodeSettingsLoader.Load(config, userLayer);
@@ -115,7 +118,9 @@ public sealed class NodeHost : IAsyncDisposable
         {
             var akkaConfig = AkkaBootstrap.Build(settings, config);
             endpoints = EndpointReservation.Bind(settings, akkaConfig, userLayer);
-            var certificate = DevelopmentCertificate.Resolve(settings);
+            var certificate = settings.Tls.CertificatePath.Length > 0
+                ? new Inbound.Tls.ServerCertificate(settings.Tls.CertificatePath, settings.Tls.CertificatePassword, loggerFactory.CreateLogger("MailCluster.Tls"))
+                : DevelopmentCertificate.Resolve(settings) is { } development ? new Inbound.Tls.ServerCertificate(development) : null;
             spool = await SpoolFactory.OpenAsync(settings.Storage);
             if (!settings.Storage.IsPostgres) AkkaBootstrap.PrepareJournalFile(settings.Storage.JournalPath);
             endpoints.Release(EndpointReservation.Remoting);
@@ -168,9 +173,10 @@ public sealed class NodeHost : IAsyncDisposable
     }
 
     private static async Task<NodeHost> StartServicesAsync(NodeSettings settings, ActorSystem system, IMessageSpool spool,
-        EndpointReservation endpoints, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate,
+        EndpointReservation endpoints, Inbound.Tls.ServerCertificate? certificate,
         ILoggerFactory loggerFactory, DataDirectoryLock dataLock)
     {
+        if (certificate is not null) system.RegisterOnTermination(certificate.Dispose);
         if (Tracing.TracingExport.Start(settings.Tracing, settings.HostName) is { } tracer)
             system.RegisterOnTermination(() => tracer.Dispose()); // flushes the spans still batched
         // First, so that it hears the mail log from the start: the admin API's message trace reads it.

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using MailCluster.Cluster.Queue;
 
@@ -11,7 +10,7 @@ namespace MailCluster.Cluster.Inbound.Connection;
 public sealed record InboundServices(
     IMessageAcceptance Acceptance,
     IActorRef RelayPolicy,
-    X509Certificate2? Certificate,
+    Tls.ServerCertificate? Certificate,
     TimeSpan StoreTimeout,
     TimeSpan PolicyTimeout,
     PendingWrites PendingWrites,

@@ -115,7 +115,7 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
         }
         if (_listener.ImplicitTls)
         {
-            if (_services.Certificate is not { } certificate) { Stop("implicit TLS without a certificate"); return; }
+            if (_services.Certificate?.Current is not { } certificate) { Stop("implicit TLS without a certificate"); return; }
             Continue(null, async () => new ImplicitTlsStarted(await _wire.StartTlsAsync(certificate, _listener.Timeouts.TlsHandshake)));
             return;
         }
@@ -155,7 +155,7 @@ public sealed partial class SmtpConnectionActor : ReceiveActor
                 Continue(step.Reply, CloseConnection);
                 break;
             case StartTlsAction:
-                var certificate = _services.Certificate!;
+                var certificate = _services.Certificate!.Current;
                 Continue(step.Reply, async () => new TlsStarted(await _wire.StartTlsAsync(certificate, _listener.Timeouts.TlsHandshake)));
                 break;
             case AuthorizeSenderAction mailFrom:
