@@ -7,6 +7,7 @@ public sealed class RateLimitTests
     public async Task Messages_over_the_per_ip_limit_are_deferred_with_450_4_7_1()
     {
         await using var node = await TestNode.StartAsync("mailcluster.policy.rate-limits.messages-per-ip = 2");
+        await node.WarmUpRateCountersAsync("ip:127.0.0.1/messages", "ip:127.0.0.1/recipients");
         await using var client = await RawSmtpClient.ConnectAsync(node.Endpoint);
         await client.CommandAsync("EHLO client.example\r\n");
         for (var i = 0; i < 2; i++)
@@ -23,6 +24,7 @@ public sealed class RateLimitTests
     public async Task Recipients_over_the_per_ip_limit_are_deferred_and_those_within_it_are_kept()
     {
         await using var node = await TestNode.StartAsync("mailcluster.policy.rate-limits.recipients-per-ip = 2");
+        await node.WarmUpRateCountersAsync("ip:127.0.0.1/messages", "ip:127.0.0.1/recipients");
         await using var client = await RawSmtpClient.ConnectAsync(node.Endpoint);
         await client.CommandAsync("EHLO client.example\r\n");
         Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<a@example.org>\r\n"));
@@ -42,6 +44,7 @@ public sealed class RateLimitTests
             mailcluster.policy.rate-limits.messages-per-ip = 1
             mailcluster.policy.mynetworks = ["127.0.0.0/8"]
             """);
+        await node.WarmUpRateCountersAsync("ip:127.0.0.1/messages", "ip:127.0.0.1/recipients");
         await using var client = await RawSmtpClient.ConnectAsync(node.Endpoint);
         await client.CommandAsync("EHLO client.example\r\n");
         for (var i = 0; i < 3; i++)

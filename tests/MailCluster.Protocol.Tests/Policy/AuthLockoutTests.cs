@@ -1,4 +1,3 @@
-using Akka.Actor;
 using System.Diagnostics;
 using System.Net;
 using MailCluster.Core.Auth;
@@ -18,31 +17,8 @@ public sealed class AuthLockoutTests
     private static async Task<TestNode> StartAsync(string lockout, TextWriter? log = null)
     {
         var node = await TestNode.StartAsync(string.Join('\n', Users, SubmissionListener, lockout), log);
-        await WarmUpCountersAsync(node);
+        await node.WarmUpRateCountersAsync("auth-ip:127.0.0.1", $"auth-login:{AliceLogin.ToLowerInvariant()}", $"auth-login:{BobLogin.ToLowerInvariant()}");
         return node;
-    }
-
-    /// <summary>
-    /// The lockout counters are sharded entities; on a loaded machine the first shard of a fresh node can take longer
-    /// than the 5 s an AUTH waits for it, and the attempt is answered 454 (tempfail, not a lockout). Asking (not
-    /// counting) once per subject the tests use, until answered, leaves the tests to measure the lockout itself.
-    /// </summary>
-    private static async Task WarmUpCountersAsync(TestNode node)
-    {
-        var counters = Akka.Cluster.Sharding.ClusterSharding.Get(node.Host.System).ShardRegion(Cluster.Policy.RateLimit.RateCounterActor.TypeName);
-        foreach (var subject in new[] { "auth-ip:127.0.0.1", $"auth-login:{AliceLogin.ToLowerInvariant()}", $"auth-login:{BobLogin.ToLowerInvariant()}" })
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
-            {
-                try
-                {
-                    await counters.Ask<Cluster.Policy.RateLimit.AuthLockoutState>(new Cluster.Policy.RateLimit.GetAuthLockout(subject), TimeSpan.FromSeconds(5));
-                    break;
-                }
-                catch (Akka.Actor.AskTimeoutException) when (DateTime.UtcNow < deadline) { }
-            }
-        }
     }
 
     /// <summary>One MailKit session that tries one login; null when it got in, else the server's refusal.</summary>
