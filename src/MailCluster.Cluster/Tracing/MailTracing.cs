@@ -20,7 +20,8 @@ public static class MailTracing
     {
         var previous = Activity.Current;
         var activity = Source.StartActivity(name, kind, parent);
-        Activity.Current = previous;
+        // Without a listener (tracing off) nothing was started and nothing is touched: this runs per MAIL and per RCPT.
+        if (activity is not null) Activity.Current = previous;
         return activity;
     }
 
