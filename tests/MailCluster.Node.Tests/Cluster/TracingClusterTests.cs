@@ -16,6 +16,9 @@ public sealed class TracingClusterTests(ITestOutputHelper output)
     {
         await using var collector = new OtlpTraceCollector();
         await using var cluster = await ClusterHarness.StartAsync(extraConfig: $"mailcluster.tracing.otlp-endpoint = \"{collector.Endpoint}\"");
+        // All three members up first, or node1 hosts every queue and nothing crosses nodes.
+        var joined = DateTime.UtcNow.AddSeconds(60);
+        while ((await AdminView.QueueShardsAsync(cluster.Nodes[0]!.AdminUrl!)).Count < 3 && DateTime.UtcNow < joined) await Task.Delay(250);
         var load = new LoadGenerator(Messages, reconnectFor: TimeSpan.FromSeconds(10));
         await load.RunAsync([() => cluster.Nodes[0]!.Port]); // one node accepts; the queues are spread over all three
         Assert.True(load.Acked >= Messages * 9 / 10, $"only {load.Acked} acknowledged");
